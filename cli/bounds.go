@@ -1,0 +1,10 @@
+package cli
+
+import (
+	"context"
+	"errors"
+)
+
+func cmdBounds(ctx context.Context, e *Env, args []string) error {
+	return errors.New("not implemented yet")
+}

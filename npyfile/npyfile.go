@@ -1,0 +1,242 @@
+// Package npyfile reads and writes NumPy .npy arrays as float64 data, the
+// format gencs uses to exchange matrices, measurements and signals with
+// Python. Reads validate what they load: unsupported dtypes, bad shapes and
+// NaN or Inf entries are errors that name the file. Writes are atomic.
+package npyfile
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"codeberg.org/sbinet/npyio"
+	"codeberg.org/sbinet/npyio/npy"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gencs/gencs/internal/atomicfile"
+)
+
+// Array is a dense row-major (C-order) array of float64 values.
+type Array struct {
+	Shape []int
+	Data  []float64
+}
+
+// Read loads an .npy file of any real numeric dtype (float16/32/64 or
+// integer) and converts it to float64 in C order. It returns an error if the
+// file cannot be read or parsed, or if any entry is NaN or infinite.
+func Read(path string) (*Array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open array: %w", err)
+	}
+	defer f.Close()
+	a, err := decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return a, nil
+}
+
+func decode(r io.Reader) (a *Array, err error) {
+	defer func() {
+		// npyio panics on some malformed headers; turn that into an error.
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("malformed .npy file: %v", p)
+		}
+	}()
+	rd, err := npy.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid .npy file: %w", err)
+	}
+	shape := append([]int(nil), rd.Header.Descr.Shape...)
+	n := 1
+	for _, s := range shape {
+		if s < 0 {
+			return nil, fmt.Errorf("negative dimension in shape %v", shape)
+		}
+		n *= s
+	}
+	var data []float64
+	switch t := strings.Trim(rd.Header.Descr.Type, "'\" "); t {
+	case "<f8", "|f8", "f8":
+		err = rd.Read(&data)
+	case "<f4", "|f4", "f4":
+		var v []float32
+		if err = rd.Read(&v); err == nil {
+			data = make([]float64, len(v))
+			for i, x := range v {
+				data[i] = float64(x)
+			}
+		}
+	case "<i8", "|i8":
+		var v []int64
+		if err = rd.Read(&v); err == nil {
+			data = make([]float64, len(v))
+			for i, x := range v {
+				data[i] = float64(x)
+			}
+		}
+	case "<i4", "|i4":
+		var v []int32
+		if err = rd.Read(&v); err == nil {
+			data = make([]float64, len(v))
+			for i, x := range v {
+				data[i] = float64(x)
+			}
+		}
+	case "|u1", "<u1", "|i1":
+		var v []uint8
+		if t == "|i1" {
+			var w []int8
+			if err = rd.Read(&w); err == nil {
+				data = make([]float64, len(w))
+				for i, x := range w {
+					data[i] = float64(x)
+				}
+			}
+			break
+		}
+		if err = rd.Read(&v); err == nil {
+			data = make([]float64, len(v))
+			for i, x := range v {
+				data[i] = float64(x)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("unsupported dtype %q (want a real float or integer type, little-endian)", t)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decode data: %w", err)
+	}
+	if len(data) != n {
+		return nil, fmt.Errorf("shape %v needs %d values, file holds %d", shape, n, len(data))
+	}
+	if rd.Header.Descr.Fortran && len(shape) == 2 {
+		data = fromFortran(data, shape[0], shape[1])
+	} else if rd.Header.Descr.Fortran && len(shape) > 2 {
+		return nil, fmt.Errorf("Fortran-order arrays with %d dimensions are not supported", len(shape))
+	}
+	if i := firstNonFinite(data); i >= 0 {
+		return nil, fmt.Errorf("entry %d is %v: arrays must hold finite numbers", i, data[i])
+	}
+	return &Array{Shape: shape, Data: data}, nil
+}
+
+func fromFortran(d []float64, r, c int) []float64 {
+	out := make([]float64, len(d))
+	for j := 0; j < c; j++ {
+		for i := 0; i < r; i++ {
+			out[i*c+j] = d[j*r+i]
+		}
+	}
+	return out
+}
+
+func firstNonFinite(d []float64) int {
+	for i, x := range d {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// ReadVector loads a 1-D array, or a 2-D array with one row or one column.
+func ReadVector(path string) ([]float64, error) {
+	a, err := Read(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(a.Shape) == 1:
+	case len(a.Shape) == 2 && (a.Shape[0] == 1 || a.Shape[1] == 1):
+	default:
+		return nil, fmt.Errorf("read %s: want a vector, got shape %v", path, a.Shape)
+	}
+	if len(a.Data) == 0 {
+		return nil, fmt.Errorf("read %s: vector is empty", path)
+	}
+	return a.Data, nil
+}
+
+// ReadMatrix loads a 2-D array as a gonum matrix.
+func ReadMatrix(path string) (*mat.Dense, error) {
+	a, err := Read(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Shape) != 2 {
+		return nil, fmt.Errorf("read %s: want a 2-D matrix, got shape %v", path, a.Shape)
+	}
+	if a.Shape[0] < 1 || a.Shape[1] < 1 {
+		return nil, fmt.Errorf("read %s: matrix has an empty dimension, shape %v", path, a.Shape)
+	}
+	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil
+}
+
+// Write stores a float64 array atomically (temporary file, then rename).
+func Write(path string, a *Array) error {
+	n := 1
+	for _, s := range a.Shape {
+		n *= s
+	}
+	if n != len(a.Data) {
+		return fmt.Errorf("write %s: shape %v needs %d values, have %d", path, a.Shape, n, len(a.Data))
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		if len(a.Shape) == 2 {
+			return npyio.Write(w, mat.NewDense(a.Shape[0], a.Shape[1], a.Data))
+		}
+		if len(a.Shape) != 1 {
+			return writeND(w, a)
+		}
+		return npyio.Write(w, a.Data)
+	})
+}
+
+// writeND writes a version 1.0 .npy file for shapes npyio cannot express
+// (0-D and more than 2-D arrays).
+func writeND(w io.Writer, a *Array) error {
+	dims := make([]string, len(a.Shape))
+	for i, s := range a.Shape {
+		dims[i] = strconv.Itoa(s)
+	}
+	shape := strings.Join(dims, ", ")
+	if len(a.Shape) == 1 {
+		shape += ","
+	}
+	hdr := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape)
+	pad := 64 - (10+len(hdr)+1)%64
+	hdr += strings.Repeat(" ", pad%64) + "\n"
+	buf := make([]byte, 0, 10+len(hdr)+8*len(a.Data))
+	buf = append(buf, "\x93NUMPY\x01\x00"...)
+	buf = binary.LittleEndian.AppendUint16(buf, uint16(len(hdr)))
+	buf = append(buf, hdr...)
+	for _, x := range a.Data {
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(x))
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// WriteVector stores x as a 1-D float64 array.
+func WriteVector(path string, x []float64) error {
+	return Write(path, &Array{Shape: []int{len(x)}, Data: x})
+}
+
+// WriteMatrix stores m as a 2-D float64 array in C order.
+func WriteMatrix(path string, m mat.Matrix) error {
+	r, c := m.Dims()
+	d := make([]float64, 0, r*c)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			d = append(d, m.At(i, j))
+		}
+	}
+	return Write(path, &Array{Shape: []int{r, c}, Data: d})
+}

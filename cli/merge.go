@@ -2,9 +2,79 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gencs/gencs/experiment"
+	"github.com/gencs/gencs/internal/atomicfile"
 )
 
 func cmdMerge(ctx context.Context, e *Env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := newFlagSet(e, "merge", "a.jsonl b.jsonl... --out all.jsonl [--spec spec.json|--preset NAME]")
+	out := fs.String("out", "", "merged results file")
+	specPath := fs.String("spec", "", "spec of the sweep: report missing trials")
+	preset := fs.String("preset", "", "preset of the sweep: report missing trials")
+	strict := fs.Bool("strict", false, "fail (exit 1) when trials are missing or conflicting")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("missing input files")
+	}
+	if *out == "" {
+		return usagef("missing --out all.jsonl")
+	}
+	var spec *experiment.Spec
+	switch {
+	case *specPath != "" && *preset != "":
+		return usagef("give --spec or --preset, not both")
+	case *specPath != "":
+		if spec, err = experiment.LoadSpec(*specPath); err != nil {
+			return err
+		}
+	case *preset != "":
+		if spec, err = experiment.PresetSpec(*preset); err != nil {
+			return &UsageError{err}
+		}
+	}
+	var inputs []experiment.Input
+	for _, p := range pos {
+		recs, err := experiment.ReadFile(p, func(msg string) { fmt.Fprintln(e.Stderr, "warning:", msg) })
+		if err != nil {
+			return err
+		}
+		inputs = append(inputs, experiment.Input{Name: p, Records: recs})
+	}
+	recs, rep := experiment.Merge(inputs, spec)
+	if err := atomicfile.Write(*out, func(w io.Writer) error { return experiment.WriteRecords(w, recs) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stderr, "merge: %d lines from %d files -> %d kept, %d exact duplicates dropped, %d conflicts -> %s\n",
+		rep.Lines, len(pos), rep.Kept, rep.Duplicates, len(rep.Conflicts), *out)
+	for i, c := range rep.Conflicts {
+		if i == 10 {
+			fmt.Fprintf(e.Stderr, "  ... and %d more conflicts\n", len(rep.Conflicts)-10)
+			break
+		}
+		fmt.Fprintf(e.Stderr, "  conflict: %s: %s (%s) vs %s; kept the first\n", c.Key, c.First, c.DifferentField, c.Second)
+	}
+	if spec != nil {
+		fmt.Fprintf(e.Stderr, "merge: %d of %d (trial, method) results of the spec missing", len(rep.Missing), len(spec.Keys()))
+		if rep.Foreign > 0 {
+			fmt.Fprintf(e.Stderr, "; %d results not in the spec", rep.Foreign)
+		}
+		fmt.Fprintln(e.Stderr)
+		for i, k := range rep.Missing {
+			if i == 10 {
+				fmt.Fprintf(e.Stderr, "  ... and %d more missing\n", len(rep.Missing)-10)
+				break
+			}
+			fmt.Fprintf(e.Stderr, "  missing: %s\n", k)
+		}
+	}
+	if *strict && (len(rep.Conflicts) > 0 || len(rep.Missing) > 0) {
+		return fmt.Errorf("%d conflicts, %d missing results", len(rep.Conflicts), len(rep.Missing))
+	}
+	return nil
 }

@@ -2,9 +2,165 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/gencs/gencs/linop"
+	"github.com/gencs/gencs/npyfile"
+	"github.com/gencs/gencs/sparse"
 )
 
+// cmdRecover recovers x from y = A x + noise and writes x̂ as .npy.
 func cmdRecover(ctx context.Context, e *Env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := newFlagSet(e, "recover", "(--A A.npy | --operator dct|hadamard|gaussian|rademacher|orthonormal --n N) --y y.npy --method M --out xhat.npy [flags]")
+	aPath := fs.String("A", "", "measurement matrix, m x n .npy")
+	opName := fs.String("operator", "", "build the operator instead of reading A: "+strings.Join(linop.Names(), ", "))
+	n := fs.Int("n", 0, "signal length (with --operator)")
+	yPath := fs.String("y", "", "measurements, length-m .npy (required)")
+	method := fs.String("method", "", "solver: "+strings.Join(append(sparse.Methods(), "csgm", "pgd"), ", ")+" (required)")
+	k := fs.Int("k", 0, "sparsity for omp, cosamp, iht (default m/4)")
+	lambda := fs.Float64("lambda", 0, "l1 weight for fista, threshold multiplier for amp (0: solver default)")
+	maxIter := fs.Int("maxiter", 0, "iteration limit (0: solver default)")
+	seed := fs.Uint64("seed", 1, "random seed (operator rows/entries, restarts)")
+	out := fs.String("out", "", "where to write the estimate x̂ (.npy, required)")
+	asJSON := fs.Bool("json", false, "print a JSON summary on stdout")
+	gf := addGenFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := noPositional(pos); err != nil {
+		return err
+	}
+	switch {
+	case *yPath == "":
+		return usagef("--y is required")
+	case *out == "":
+		return usagef("--out is required")
+	case *method == "":
+		return usagef("--method is required")
+	case (*aPath == "") == (*opName == ""):
+		return usagef("give exactly one of --A and --operator")
+	case *k < 0:
+		return usagef("--k = %d: need k >= 0", *k)
+	case *lambda < 0 || math.IsNaN(*lambda) || math.IsInf(*lambda, 0):
+		return usagef("--lambda = %v: need a finite value >= 0", *lambda)
+	case *maxIter < 0:
+		return usagef("--maxiter = %d: need >= 0", *maxIter)
+	}
+	meth := strings.ToLower(*method)
+	generative := meth == "csgm" || meth == "pgd"
+	if !generative && !contains(sparse.Methods(), meth) {
+		return usagef("unknown method %q (want one of %s, csgm, pgd)", *method, strings.Join(sparse.Methods(), ", "))
+	}
+	y, err := npyfile.ReadVector(*yPath)
+	if err != nil {
+		return fmt.Errorf("measurements: %w", err)
+	}
+	var op linop.Operator
+	if *aPath != "" {
+		A, err := npyfile.ReadMatrix(*aPath)
+		if err != nil {
+			return fmt.Errorf("matrix: %w", err)
+		}
+		if r, _ := A.Dims(); r != len(y) {
+			return fmt.Errorf("shape mismatch: A has %d rows but y has %d entries", r, len(y))
+		}
+		op = linop.NewDense(A)
+	} else {
+		if *n < 1 {
+			return usagef("--operator needs --n (the signal length), got %d", *n)
+		}
+		op, err = linop.ByName(*opName, len(y), *n, *seed)
+		if err != nil {
+			return &UsageError{err}
+		}
+	}
+	m, nn := op.Dims()
+	if *k > nn {
+		return usagef("--k = %d > n = %d", *k, nn)
+	}
+	start := time.Now()
+	var x []float64
+	info := map[string]any{}
+	if generative {
+		x, info, err = recoverGenerative(ctx, meth, op, y, gf, *seed)
+		if err != nil {
+			return err
+		}
+	} else {
+		res, err := sparse.Solve(meth, op, y, &sparse.Options{K: *k, Lambda: *lambda, MaxIter: *maxIter, Seed: *seed, NoHistory: true})
+		if err != nil {
+			return err
+		}
+		x = res.X
+		info["status"] = res.Status.String()
+		info["iterations"] = res.Iterations
+		info["applies"] = res.Applies
+		info["adjoints"] = res.Adjoints
+	}
+	elapsed := time.Since(start)
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("the solver produced a non-finite estimate; nothing written (try another method or a smaller step)")
+		}
+	}
+	if err := npyfile.WriteVector(*out, x); err != nil {
+		return err
+	}
+	resid := residual(op, x, y)
+	info["method"] = meth
+	info["m"], info["n"] = m, nn
+	info["residual_norm"] = resid
+	info["relative_residual"] = resid / norm2(y)
+	info["nonzeros"] = countNonzero(x)
+	info["seconds"] = elapsed.Seconds()
+	info["out"] = *out
+	if *asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	fmt.Fprintf(e.Stdout, "%s: m=%d n=%d, ||A x̂ - y|| / ||y|| = %.3e, %d non-zeros, %s; wrote %s\n",
+		meth, m, nn, resid/norm2(y), countNonzero(x), elapsed.Round(time.Millisecond), *out)
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func residual(op linop.Operator, x, y []float64) float64 {
+	ax := op.Apply(nil, x)
+	for i := range ax {
+		ax[i] -= y[i]
+	}
+	return norm2(ax)
+}
+
+func norm2(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
+}
+
+func countNonzero(v []float64) int {
+	c := 0
+	for _, x := range v {
+		if x != 0 {
+			c++
+		}
+	}
+	return c
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gencs/gencs/internal/atomicfile"
 )
 
 // EnvVar names the environment variable that overrides the data directory.
@@ -282,9 +284,8 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	return atomicfile.Write(dst, func(w io.Writer) error {
+		_, err := w.Write(b)
 		return err
-	}
-	return os.Rename(tmp, dst)
+	})
 }

@@ -88,7 +88,8 @@ func Rademacher(m, n int, seed uint64) (*Dense, error) {
 // matrix, with signs fixed so that L has a positive diagonal. This equals
 // the transpose of the Q factor of a QR decomposition of the Gaussian n x m
 // transpose. Note the scaling differs from Gaussian: the columns of A have
-// squared norm m/n on average, not 1.
+// squared norm m/n on average, not 1. The factorisation costs O(m^2 n)
+// time.
 func OrthonormalRows(m, n int, seed uint64) (*Dense, error) {
 	if err := checkWide("OrthonormalRows", m, n); err != nil {
 		return nil, err

@@ -44,16 +44,23 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // field; solvers ignore fields that do not apply to them.
 type Options struct {
 	// K is the sparsity target (OMP, CoSaMP, IHT). Zero means m/4 rounded
-	// down, at least 1, for OMP/CoSaMP/IHT.
+	// down, at least 1 (and at most n), for OMP/CoSaMP/IHT. Every solver
+	// rejects K < 0 or K > n.
 	K int
 	// Lambda is the l1 weight for FISTA: minimise 0.5||Ax-y||^2 + Lambda||x||_1.
 	// Zero means 0.01 * ||A^T y||_inf. For AMP, Lambda is the threshold
-	// multiplier alpha (threshold = alpha * residual RMS); zero means a
-	// tuned default.
+	// multiplier alpha (threshold = alpha * residual RMS); zero means
+	// max(2, AlphaMinimax(m/n)). Negative values are rejected.
 	Lambda float64
-	// MaxIter bounds the iterations. Zero means a per-solver default.
+	// MaxIter bounds the iterations. Zero means a per-solver default:
+	// OMP K (atoms), CoSaMP 100, IHT 2000, FISTA 20000, BasisPursuit 20000,
+	// AMP 1000.
 	MaxIter int
-	// Tol is the relative stopping tolerance. Zero means a per-solver default.
+	// Tol is the relative stopping tolerance. Zero means a per-solver
+	// default: 1e-10 on the residual ||y - Ax||/||y|| (OMP, CoSaMP, IHT,
+	// AMP; CoSaMP, IHT and AMP also stop when ||x' - x|| <= Tol ||x'||),
+	// 1e-8 on FISTA's KKT violation relative to lambda, and 1e-9 on basis
+	// pursuit's relative duality gap. See each solver's documentation.
 	Tol float64
 	// Seed drives any randomness a solver uses (none of the default solvers
 	// is randomised, but norm estimates may be).
@@ -70,10 +77,13 @@ type Result struct {
 	Status Status
 	// Iterations is the number of iterations run.
 	Iterations int
-	// Applies and Adjoints count the operator applications A x and A^T y.
+	// Applies and Adjoints count the operator applications A x and A^T y,
+	// including those that fetch columns A e_j (OMP, CoSaMP), rows A^T e_i
+	// (BasisPursuit) and the power iteration for ||A|| (FISTA).
 	Applies, Adjoints int
 	// History holds the residual norm ||A x_t - y|| after each iteration
-	// (nil when Options.NoHistory is set).
+	// (BasisPursuit: the ADMM residual ||x_t - z_t||), nil when
+	// Options.NoHistory is set.
 	History []float64
 }
 

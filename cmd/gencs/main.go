@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -15,7 +16,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: func() bool { return term.IsTerminal(int(os.Stderr.Fd())) }}
 	err := cli.Run(ctx, env, os.Args[1:])
 	stop()

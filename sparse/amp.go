@@ -1,0 +1,119 @@
+package sparse
+
+import (
+	"math"
+
+	"github.com/gencs/gencs/linop"
+)
+
+// AMP is approximate message passing with soft thresholding (Donoho, Maleki
+// and Montanari, 2009):
+//
+//	x' = eta(x + A^T z; theta),  theta = alpha ||z|| / sqrt(m),
+//	z' = y - A x' + z ||x'||_0 / m   (the Onsager correction).
+//
+// It assumes A has roughly unit-norm columns, as for N(0, 1/m) entries. The
+// threshold multiplier alpha is Options.Lambda; zero selects
+// max(2, AlphaMinimax(m/n)). The minimax threshold alone (1.41 at m/n = 0.2)
+// maximises the asymptotic phase transition but, at n of a few hundred to a
+// thousand, left AMP oscillating without converging on a quarter of noisy
+// problems; alpha = 2 converged on all of them with errors as small (measured
+// at n = 512, m = 160, k = 10 and n = 1000, m = 200, k = 20).
+//
+// It stops with Converged when ||x' - x|| <= Tol ||x'|| or
+// ||y - A x'|| <= Tol ||y|| (default Tol 1e-10); with Diverged when an
+// iterate is non-finite or the residual exceeds 100 ||y||; otherwise after
+// MaxIter iterations (default 1000). No debiasing is done: in the noiseless
+// case the threshold shrinks geometrically with the residual, so the
+// iterates converge to the exact sparse solution. History holds ||y - A x||.
+func AMP(A linop.Operator, y []float64, opt *Options) (Result, error) {
+	p, err := prepare("amp", A, y, opt)
+	if err != nil {
+		return Result{}, err
+	}
+	if p.ynorm == 0 {
+		return p.zero(), nil
+	}
+	m, n := p.m, p.n
+	maxIter := p.maxIter(1000)
+	tol := p.tol(1e-10)
+	alpha := p.opt.Lambda
+	if alpha == 0 {
+		alpha = max(2, AlphaMinimax(float64(m)/float64(n)))
+	}
+
+	x := make([]float64, n)
+	xnew := make([]float64, n)
+	v := make([]float64, n)
+	ax := make([]float64, m)
+	z := append([]float64(nil), y...)
+	sqm := math.Sqrt(float64(m))
+	status := IterationLimit
+	iters := 0
+	for iters < maxIter {
+		iters++
+		p.A.adjoint(v, z)
+		for i := range v {
+			v[i] += x[i]
+		}
+		theta := alpha * norm(z) / sqm
+		nnz := soft(xnew, v, theta)
+		p.A.apply(ax, xnew)
+		b := float64(nnz) / float64(m)
+		for i := range z {
+			z[i] = p.y[i] - ax[i] + b*z[i]
+		}
+		rn := dist(ax, p.y)
+		p.record(rn)
+		change := dist(xnew, x)
+		x, xnew = xnew, x
+		if !finite(x) || !finite(z) || !(rn <= 100*p.ynorm) {
+			status = Diverged
+			break
+		}
+		if change <= tol*norm(x) || rn <= tol*p.ynorm {
+			status = Converged
+			break
+		}
+	}
+	return p.result(x, status, iters), nil
+}
+
+// AlphaMinimax returns the soft-threshold multiplier alpha that maximises the
+// AMP state-evolution phase transition at undersampling delta = m/n in (0, 1]
+// (Donoho, Maleki and Montanari 2009, eq. for rho_SE):
+//
+//	rho(alpha) = (1 - (2/delta) psi) / (1 + alpha^2 - 2 psi),
+//	psi = (1 + alpha^2) Phi(-alpha) - alpha phi(alpha).
+//
+// The maximum is found by golden-section search on [0, 6]. For delta >= 1
+// the value at delta = 1 is returned.
+func AlphaMinimax(delta float64) float64 {
+	delta = min(max(delta, 1e-6), 1)
+	rho := func(a float64) float64 { return rhoSE(delta, a) }
+	lo, hi := 0.0, 6.0
+	g := (math.Sqrt(5) - 1) / 2
+	a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+	fa, fb := rho(a), rho(b)
+	for hi-lo > 1e-10 {
+		if fa < fb {
+			lo, a, fa = a, b, fb
+			b = lo + g*(hi-lo)
+			fb = rho(b)
+		} else {
+			hi, b, fb = b, a, fa
+			a = hi - g*(hi-lo)
+			fa = rho(a)
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// rhoSE is the state-evolution phase transition of AMP with soft threshold
+// multiplier alpha at undersampling delta.
+func rhoSE(delta, alpha float64) float64 {
+	phi := math.Exp(-alpha*alpha/2) / math.Sqrt(2*math.Pi)
+	Phi := 0.5 * math.Erfc(alpha/math.Sqrt2)
+	psi := (1+alpha*alpha)*Phi - alpha*phi
+	return (1 - 2/delta*psi) / (1 + alpha*alpha - 2*psi)
+}

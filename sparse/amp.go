@@ -3,6 +3,7 @@ package sparse
 import (
 	"math"
 
+	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 )
 
@@ -12,7 +13,13 @@ import (
 //	x' = eta(x + A^T z; theta),  theta = alpha ||z|| / sqrt(m),
 //	z' = y - A x' + z ||x'||_0 / m   (the Onsager correction).
 //
-// It assumes A has roughly unit-norm columns, as for N(0, 1/m) entries. The
+// State evolution assumes A has roughly unit-norm columns, as for N(0, 1/m)
+// entries. Operators with another column scale (orthonormal rows, subsampled
+// DCT and Hadamard have RMS column norm sqrt(m/n)) are rescaled internally:
+// the RMS column norm c = ||A||_F / sqrt(n) is estimated with a few seeded
+// Rademacher probes (E||A^T s||^2 = ||A||_F^2, exact when A A^T is diagonal)
+// and, when it is off 1 by more than 10%, AMP runs on (A/c, y/c), which has
+// the same solutions. The
 // threshold multiplier alpha is Options.Lambda; zero selects
 // max(2, AlphaMinimax(m/n)). The minimax threshold alone (1.41 at m/n = 0.2)
 // maximises the asymptotic phase transition but, at n of a few hundred to a
@@ -46,7 +53,15 @@ func AMP(A linop.Operator, y []float64, opt *Options) (Result, error) {
 	xnew := make([]float64, n)
 	v := make([]float64, n)
 	ax := make([]float64, m)
-	z := append([]float64(nil), y...)
+	c := columnScale(p, v)
+	if math.Abs(c-1) <= 0.1 {
+		c = 1
+	}
+	ys := make([]float64, m)
+	for i := range ys {
+		ys[i] = p.y[i] / c
+	}
+	z := append([]float64(nil), ys...)
 	sqm := math.Sqrt(float64(m))
 	status := IterationLimit
 	iters := 0
@@ -54,16 +69,19 @@ func AMP(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		iters++
 		p.A.adjoint(v, z)
 		for i := range v {
-			v[i] += x[i]
+			v[i] = v[i]/c + x[i]
 		}
 		theta := alpha * norm(z) / sqm
 		nnz := soft(xnew, v, theta)
 		p.A.apply(ax, xnew)
+		for i := range ax {
+			ax[i] /= c
+		}
 		b := float64(nnz) / float64(m)
 		for i := range z {
-			z[i] = p.y[i] - ax[i] + b*z[i]
+			z[i] = ys[i] - ax[i] + b*z[i]
 		}
-		rn := dist(ax, p.y)
+		rn := c * dist(ax, ys)
 		p.record(rn)
 		change := dist(xnew, x)
 		x, xnew = xnew, x
@@ -77,6 +95,28 @@ func AMP(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		}
 	}
 	return p.result(x, status, iters), nil
+}
+
+// columnScale estimates the RMS column norm ||A||_F / sqrt(n) from 8
+// Rademacher probes s in R^m, E||A^T s||^2 = ||A||_F^2. The probes come from
+// Options.Seed, so the estimate is reproducible. buf has length n.
+func columnScale(p *problem, buf []float64) float64 {
+	const probes = 8
+	r := rng.New(p.opt.Seed, 0xa3b)
+	s := make([]float64, p.m)
+	var sum float64
+	for t := 0; t < probes; t++ {
+		for i := range s {
+			s[i] = float64(2*r.IntN(2) - 1)
+		}
+		p.A.adjoint(buf, s)
+		sum += dot(buf, buf)
+	}
+	c := math.Sqrt(sum / probes / float64(p.n))
+	if !(c > 0) || math.IsInf(c, 0) {
+		return 1
+	}
+	return c
 }
 
 // AlphaMinimax returns the soft-threshold multiplier alpha that maximises the

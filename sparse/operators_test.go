@@ -40,11 +40,18 @@ func TestEveryOperator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		unscaled := A
 		if name != "gaussian" && name != "rademacher" {
 			A = scaled{A, math.Sqrt(float64(n) / float64(m))}
 		}
 		x := sparseSignal(n, k, name == "dct", 11)
 		y := A.Apply(nil, x)
+		// AMP rescales operators whose columns are far from unit norm
+		// itself, so the raw operator must work as well as the scaled one.
+		yu := unscaled.Apply(nil, x)
+		if res, err := AMP(unscaled, yu, &Options{K: k}); err != nil || relErr(res.X, x) > 1e-6 {
+			t.Errorf("%s amp without scaling: err %v, relative error %.3g", name, err, relErr(res.X, x))
+		}
 		for _, meth := range exactMethods {
 			res, err := Solve(meth, A, y, &Options{K: k})
 			if err != nil {

@@ -74,7 +74,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	dataset := fs.String("dataset", "mnist", "data set: mnist or fashion")
 	modelPath := fs.String("model", "", "decoder model file (default models/<dataset>-vae/model.json)")
 	msFlag := fs.String("m", "", "comma-separated measurement counts (default 10,25,50,100,200,300,400,500,750; --quick: 25,50,100,200,400,750)")
-	images := fs.Int("images", 0, "number of test images (default 10; --quick: 6)")
+	images := fs.Int("images", 0, "number of test images (default 5; --quick: 4)")
 	sigma := fs.Float64("sigma", 0.1, "measurement noise standard deviation per entry")
 	aScale := fs.String("a-scale", "unit", "entries of A: unit = N(0,1) as Bora et al., 1/m = N(0,1/m)")
 	out := fs.String("out", "", "output directory (default bora-<dataset>)")
@@ -84,7 +84,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	restarts := fs.Int("restarts", 0, "CSGM random restarts (default 10; --quick: 3)")
 	lr := fs.Float64("lr", 0.01, "CSGM Adam learning rate")
 	zprior := fs.Float64("zprior", 0.1, "CSGM z-prior weight")
-	sgAlpha := fs.Float64("sparse-alpha", 0.02, "Sparse-Gen l1 weight on the deviation nu")
+	sgAlpha := fs.Float64("sparse-alpha", 2, "Sparse-Gen l1 weight on the deviation nu, times var(A_ij)/sqrt(m)")
 	lassoAlpha := fs.Float64("lasso-alpha", 0.1, "Lasso alpha (scikit-learn convention, as Bora et al.)")
 	methods := fs.String("methods", strings.Join(bora.AllMethods, ","), "methods to run")
 	dataDir := fs.String("data", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
@@ -100,7 +100,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 		return usagef("--dataset %q: want mnist or fashion", *dataset)
 	}
 	cfg := bora.Config{Seed: *seed, Sigma: *sigma, SparseGenAlpha: *sgAlpha, LassoAlpha: *lassoAlpha,
-		CSGM: bora.CSGMOptions{LR: *lr, ZPrior: *zprior, Steps: 1000, Restarts: 10}, Images: 10}
+		CSGM: bora.CSGMOptions{LR: *lr, ZPrior: *zprior, Steps: 1000, Restarts: 10}, Images: 5}
 	if *sigma == 0 {
 		cfg.Sigma = -1
 	}
@@ -119,7 +119,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	}
 	if *quick {
 		cfg.Ms = []int{25, 50, 100, 200, 400, 750}
-		cfg.Images = 6
+		cfg.Images = 4
 		cfg.CSGM.Steps = 300
 		cfg.CSGM.Restarts = 3
 	}

@@ -91,6 +91,11 @@ type Fit struct {
 	Intercept float64 `json:"intercept"`
 	R2        float64 `json:"r2"`
 	Count     int     `json:"count"`
+	// PerK and PerBit are the two-variable least-squares fit
+	// m* = PerK k + PerBit k log2(L r/delta) (no intercept), separating the
+	// cost of the latent dimension from that of the resolution.
+	PerK   float64 `json:"per_k"`
+	PerBit float64 `json:"per_bit"`
 }
 
 // Study holds the thresholds and fits.
@@ -240,6 +245,22 @@ func fitLine(dec string, ths []Threshold) Fit {
 	}
 	f.Slope = sxy / sxx
 	f.Intercept = my - f.Slope*mx
+	// Two regressors k and k log2(ratio): solve the 2x2 normal equations.
+	var a11, a12, a22, b1, b2 float64
+	for _, t := range ths {
+		if t.Decoder == dec && !t.Capped && t.MStar <= t.N {
+			u, v, w := float64(t.K), t.X, float64(t.MStar)
+			a11 += u * u
+			a12 += u * v
+			a22 += v * v
+			b1 += u * w
+			b2 += v * w
+		}
+	}
+	if det := a11*a22 - a12*a12; math.Abs(det) > 1e-9*a11*a22 {
+		f.PerK = (b1*a22 - b2*a12) / det
+		f.PerBit = (a11*b2 - a12*b1) / det
+	}
 	if syy > 0 {
 		f.R2 = sxy * sxy / (sxx * syy)
 	}
@@ -266,7 +287,7 @@ func (st Study) Table() string {
 	}
 	b.WriteString("\nfit m* = slope * k log2(L r/delta) + intercept over uncapped thresholds:\n")
 	for _, f := range st.Fits {
-		fmt.Fprintf(&b, "  %-10s slope %.3f  intercept %.2f  R^2 %.3f  (%d points)\n", f.Decoder, f.Slope, f.Intercept, f.R2, f.Count)
+		fmt.Fprintf(&b, "  %-10s slope %.3f  intercept %.2f  R^2 %.3f  (%d points);  m* ~ %.2f k + %.3f k log2(Lr/δ)\n", f.Decoder, f.Slope, f.Intercept, f.R2, f.Count, f.PerK, f.PerBit)
 	}
 	return b.String()
 }

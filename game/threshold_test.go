@@ -15,6 +15,16 @@ func TestFitLineRecoversLine(t *testing.T) {
 	}
 	ths = append(ths, Threshold{Decoder: "d", X: 80, MStar: 7, N: 100, Capped: true}) // ignored
 	f := fitLine("d", ths)
+	// Exact two-variable data: m* = 2k + 0.25 k log2(ratio).
+	var two []Threshold
+	for _, k := range []int{2, 4, 6} {
+		for _, lr := range []float64{4, 8} {
+			two = append(two, Threshold{Decoder: "e", K: k, X: float64(k) * lr, MStar: 2*k + k*int(lr)/4, N: 100})
+		}
+	}
+	if f2 := fitLine("e", two); math.Abs(f2.PerK-2) > 1e-9 || math.Abs(f2.PerBit-0.25) > 1e-9 {
+		t.Errorf("two-variable fit %+v", f2)
+	}
 	if f.Count != 4 || math.Abs(f.Slope-0.5) > 1e-12 || math.Abs(f.Intercept-3) > 1e-12 || math.Abs(f.R2-1) > 1e-12 {
 		t.Fatalf("fit %+v", f)
 	}

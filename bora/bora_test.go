@@ -121,7 +121,7 @@ func TestSparseGenRecoversOffRange(t *testing.T) {
 	A := gaussian(m, n, 9)
 	Y := mat.NewDense(1, m, nil)
 	Y.Mul(x, A.T())
-	opt := CSGMOptions{Steps: 500, Restarts: 2, ZPrior: -1, Seed: 2}
+	opt := CSGMOptions{Steps: 1000, Restarts: 2, ZPrior: -1, Seed: 2}
 	plain, err := BatchCSGM(context.Background(), G, A, Y, &opt)
 	if err != nil {
 		t.Fatal(err)

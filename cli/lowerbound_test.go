@@ -23,10 +23,10 @@ func TestConstructAndVerifyCodegen(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep struct {
-		OK      bool
-		Points  int
-		SizeX   int
-		MinDist float64
+		OK      bool    `json:"ok"`
+		Points  int     `json:"points"`
+		SizeX   int     `json:"size_x"`
+		MinDist float64 `json:"min_dist"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)

@@ -205,6 +205,9 @@ func (s *Spec) Validate() error {
 		if n < 1 {
 			return fieldErr(fmt.Sprintf("grid.n[%d]", i), "value %d must be >= 1", n)
 		}
+		if n > MaxN {
+			return fieldErr(fmt.Sprintf("grid.n[%d]", i), "value %d exceeds the limit %d", n, MaxN)
+		}
 	}
 	switch {
 	case len(g.M) > 0 && len(g.Delta) > 0:
@@ -303,8 +306,21 @@ func (s *Spec) Validate() error {
 	if !(s.Success.RelErr > 0) || math.IsInf(s.Success.RelErr, 0) {
 		return fieldErr("success.rel_err", "value %g must be finite and > 0", s.Success.RelErr)
 	}
+	// The grid size, computed without overflow: every axis is non-empty here.
+	lines := float64(len(g.N)) * float64(len(g.Operator)) * float64(len(g.Sigma)) *
+		float64(len(g.M)+len(g.Delta)) * float64(len(g.K)+len(g.Rho)) * float64(s.Trials) * float64(len(s.Methods))
+	if lines > MaxResults {
+		return fieldErr("trials", "the sweep would produce %.3g results (cells x trials x methods), more than the limit %g", lines, float64(MaxResults))
+	}
 	return nil
 }
+
+// MaxN is the largest signal length a spec may ask for.
+const MaxN = 1 << 22
+
+// MaxResults bounds the number of (trial, method) results of one spec, so
+// that a typo in a spec fails validation instead of exhausting memory.
+const MaxResults = 1e8
 
 func (sg Signal) validate() error {
 	switch {

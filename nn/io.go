@@ -17,6 +17,10 @@ import (
 // Format is the value of the "format" field of model manifests.
 const Format = "gencs-model/1"
 
+// MaxDim is the largest layer dimension Load accepts: a manifest is
+// rejected before any buffer of an absurd declared size is allocated.
+const MaxDim = 1 << 26
+
 // ManifestName is the file name Save gives the manifest inside its directory.
 const ManifestName = "model.json"
 
@@ -244,6 +248,9 @@ func Load(manifestPath string) (*Network, error) {
 			}
 			segs := make([]Segment, len(s.Segments))
 			for j, ss := range s.Segments {
+				if ss.Dim > MaxDim {
+					return nil, lfail("segment %d: \"dim\" %d exceeds the limit %d", j, ss.Dim, MaxDim)
+				}
 				kind, ok := ParseActKind(ss.Type)
 				if !ok {
 					return nil, lfail("segment %d: unknown activation %q", j, ss.Type)
@@ -275,6 +282,9 @@ func Load(manifestPath string) (*Network, error) {
 				return nil, lfail("%v", err)
 			}
 			l = &Activation{Kind: kind, Dim: s.Dim, Slope: slope}
+		}
+		if l.InDim() > MaxDim || l.OutDim() > MaxDim {
+			return nil, lfail("dimensions %d -> %d exceed the limit %d", l.InDim(), l.OutDim(), MaxDim)
 		}
 		if i > 0 && layers[i-1].OutDim() != l.InDim() {
 			return nil, lfail("takes %d inputs but layer %d outputs %d", l.InDim(), i-1, layers[i-1].OutDim())

@@ -5,7 +5,9 @@
 package npyfile
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +17,7 @@ import (
 
 	"codeberg.org/sbinet/npyio"
 	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npy/float16"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/internal/atomicfile"
@@ -28,93 +31,89 @@ type Array struct {
 
 // Read loads an .npy file of any real numeric dtype (float16/32/64 or
 // integer) and converts it to float64 in C order. It returns an error if the
-// file cannot be read or parsed, or if any entry is NaN or infinite.
+// file cannot be read or parsed, if its data section does not hold exactly
+// the values its shape declares, or if any entry is NaN or infinite.
 func Read(path string) (*Array, error) {
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("open array: %w", err)
 	}
-	defer f.Close()
-	a, err := decode(f)
+	a, err := decode(raw)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return a, nil
 }
 
-func decode(r io.Reader) (a *Array, err error) {
+// maxElems bounds the element count a header may declare (before it is
+// checked against the bytes present), so that products of dimensions
+// cannot overflow.
+const maxElems = 1 << 48
+
+// decode parses a complete .npy file held in raw. It never trusts the
+// header's sizes: the header length and the declared shape are checked
+// against the bytes present before anything is allocated.
+func decode(raw []byte) (a *Array, err error) {
 	defer func() {
 		// npyio panics on some malformed headers; turn that into an error.
 		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("malformed .npy file: %v", p)
+			a, err = nil, fmt.Errorf("malformed .npy header: %v", p)
 		}
 	}()
-	rd, err := npy.NewReader(r)
+	const magic = "\x93NUMPY"
+	if len(raw) < len(magic)+2 || string(raw[:len(magic)]) != magic {
+		return nil, errors.New("not a valid .npy file: missing the \\x93NUMPY magic string")
+	}
+	var hdrLen, pre int
+	switch major := raw[len(magic)]; major {
+	case 1:
+		pre = len(magic) + 4
+		if len(raw) < pre {
+			return nil, errors.New("not a valid .npy file: truncated header")
+		}
+		hdrLen = int(binary.LittleEndian.Uint16(raw[len(magic)+2:]))
+	case 2:
+		pre = len(magic) + 6
+		if len(raw) < pre {
+			return nil, errors.New("not a valid .npy file: truncated header")
+		}
+		hdrLen = int(binary.LittleEndian.Uint32(raw[len(magic)+2:]))
+	default:
+		return nil, fmt.Errorf("not a valid .npy file: unsupported format version %d", major)
+	}
+	if hdrLen > len(raw)-pre {
+		return nil, fmt.Errorf("not a valid .npy file: header length %d exceeds the %d bytes present", hdrLen, len(raw)-pre)
+	}
+	if !bytes.Contains(raw[pre:pre+hdrLen], []byte("\n")) {
+		return nil, errors.New("not a valid .npy file: header does not end in a newline")
+	}
+	rd, err := npy.NewReader(bytes.NewReader(raw[:pre+hdrLen]))
 	if err != nil {
 		return nil, fmt.Errorf("not a valid .npy file: %w", err)
 	}
+	body := raw[pre+hdrLen:]
 	shape := append([]int(nil), rd.Header.Descr.Shape...)
 	n := 1
 	for _, s := range shape {
 		if s < 0 {
 			return nil, fmt.Errorf("negative dimension in shape %v", shape)
 		}
+		if s > 0 && n > maxElems/s {
+			return nil, fmt.Errorf("shape %v is too large", shape)
+		}
 		n *= s
 	}
-	var data []float64
-	switch t := strings.Trim(rd.Header.Descr.Type, "'\" "); t {
-	case "<f8", "|f8", "f8":
-		err = rd.Read(&data)
-	case "<f4", "|f4", "f4":
-		var v []float32
-		if err = rd.Read(&v); err == nil {
-			data = make([]float64, len(v))
-			for i, x := range v {
-				data[i] = float64(x)
-			}
-		}
-	case "<i8", "|i8":
-		var v []int64
-		if err = rd.Read(&v); err == nil {
-			data = make([]float64, len(v))
-			for i, x := range v {
-				data[i] = float64(x)
-			}
-		}
-	case "<i4", "|i4":
-		var v []int32
-		if err = rd.Read(&v); err == nil {
-			data = make([]float64, len(v))
-			for i, x := range v {
-				data[i] = float64(x)
-			}
-		}
-	case "|u1", "<u1", "|i1":
-		var v []uint8
-		if t == "|i1" {
-			var w []int8
-			if err = rd.Read(&w); err == nil {
-				data = make([]float64, len(w))
-				for i, x := range w {
-					data[i] = float64(x)
-				}
-			}
-			break
-		}
-		if err = rd.Read(&v); err == nil {
-			data = make([]float64, len(v))
-			for i, x := range v {
-				data[i] = float64(x)
-			}
-		}
-	default:
+	t := strings.Trim(rd.Header.Descr.Type, "'\" ")
+	conv, size := converter(t)
+	if conv == nil {
 		return nil, fmt.Errorf("unsupported dtype %q (want a real float or integer type, little-endian)", t)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("decode data: %w", err)
+	if len(body) != n*size {
+		return nil, fmt.Errorf("shape %v needs %d values (%d bytes of %s), file holds %d bytes of data", shape, n, n*size, t, len(body))
 	}
-	if len(data) != n {
-		return nil, fmt.Errorf("shape %v needs %d values, file holds %d", shape, n, len(data))
+	data := make([]float64, n)
+	for i := range data {
+		data[i] = conv(body[i*size:])
 	}
 	if rd.Header.Descr.Fortran && len(shape) == 2 {
 		data = fromFortran(data, shape[0], shape[1])
@@ -125,6 +124,37 @@ func decode(r io.Reader) (a *Array, err error) {
 		return nil, fmt.Errorf("entry %d is %v: arrays must hold finite numbers", i, data[i])
 	}
 	return &Array{Shape: shape, Data: data}, nil
+}
+
+// converter returns the decoder of one little-endian element of dtype t and
+// the element size in bytes, or nil for unsupported dtypes.
+func converter(t string) (func([]byte) float64, int) {
+	le := binary.LittleEndian
+	switch t {
+	case "<f8", "f8":
+		return func(b []byte) float64 { return math.Float64frombits(le.Uint64(b)) }, 8
+	case "<f4", "f4":
+		return func(b []byte) float64 { return float64(math.Float32frombits(le.Uint32(b))) }, 4
+	case "<f2", "f2":
+		return func(b []byte) float64 { return float64(float16.Float16Frombits(le.Uint16(b)).Float32()) }, 2
+	case "<i8", "i8":
+		return func(b []byte) float64 { return float64(int64(le.Uint64(b))) }, 8
+	case "<u8", "u8":
+		return func(b []byte) float64 { return float64(le.Uint64(b)) }, 8
+	case "<i4", "i4":
+		return func(b []byte) float64 { return float64(int32(le.Uint32(b))) }, 4
+	case "<u4", "u4":
+		return func(b []byte) float64 { return float64(le.Uint32(b)) }, 4
+	case "<i2", "i2":
+		return func(b []byte) float64 { return float64(int16(le.Uint16(b))) }, 2
+	case "<u2", "u2":
+		return func(b []byte) float64 { return float64(le.Uint16(b)) }, 2
+	case "|i1", "<i1", "i1":
+		return func(b []byte) float64 { return float64(int8(b[0])) }, 1
+	case "|u1", "<u1", "u1":
+		return func(b []byte) float64 { return float64(b[0]) }, 1
+	}
+	return nil, 0
 }
 
 func fromFortran(d []float64, r, c int) []float64 {

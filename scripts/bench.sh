@@ -10,16 +10,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/gencs" ./cmd/gencs
 
-echo "== dense operator vs memory bandwidth (m=2000, n=20000) =="
-go test -run '^$' -bench 'BenchmarkDenseApply|BenchmarkReadBandwidth' -benchtime 30x ./linop | tee "$tmp/linop.txt"
-awk '
-	/BenchmarkReadBandwidth/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB/s") bw = $i }
-	/BenchmarkDenseApply/    { for (i = 1; i <= NF; i++) if ($(i+1) == "MB/s") { name[++c] = $1; v[c] = $i } }
-	END {
-		if (bw == "") { print "no bandwidth benchmark found"; exit }
-		printf "read bandwidth (2 goroutines): %.1f GB/s\n", bw / 1000
-		for (j = 1; j <= c; j++) printf "%-40s %.1f GB/s = %.2f x bandwidth\n", name[j], v[j] / 1000, v[j] / bw
-	}' "$tmp/linop.txt"
+echo "== dense operator vs memory bandwidth (m=2000, n=20000, 320 MB; best round of each, measured in alternation) =="
+go test -run '^$' -bench 'BenchmarkDenseVsBandwidth' -benchtime 20x ./linop | tee "$tmp/linop.txt"
+awk '/BenchmarkDenseVsBandwidth/ {
+	for (i = 1; i < NF; i++) v[$(i+1)] = $i
+	printf "Apply        %6.1f GB/s = %.2f x read bandwidth (%.1f GB/s)\n", v["apply-GB/s"], v["apply/read"], v["read-GB/s"]
+	printf "ApplyAdjoint %6.1f GB/s = %.2f x read bandwidth\n", v["adjoint-GB/s"], v["adjoint/read"]
+}' "$tmp/linop.txt"
+
+echo
+echo "== fast operators (m = n/4), CPU time per call =="
+go test -run '^$' -bench 'BenchmarkDCTApply$|BenchmarkHadamardApply$' -benchtime 10x ./linop | grep -E '^Benchmark'
 
 echo
 echo "== solvers vs scikit-learn (m=200, n=1000, k=20, sigma=1e-3) =="

@@ -23,53 +23,58 @@ type VerifyOptions struct {
 // Report is the outcome of checking the claims of Theorem 2.1 on one
 // instance. Distances and norms are l_p with p = Params.P.
 type Report struct {
-	N, K, P       int
-	L, Rlat, R    float64
-	Block         int     // n/k
-	CodeDim       int     // M, so |P| = 2^M
-	CodeTau       float64 // measured balance of the binary code (<= 1/6)
-	CodeMinWeight int
-	CodeMaxWeight int
-	Wanted        int // floor(Lr/R), capped by MaxPoints
-	Points        int // |P'| = min(Wanted, 2^M)
-	Q             int // Reed–Solomon alphabet (prime)
-	RSMsgLen      int
-	RSDistance    int // measured minimum distance of the RS code
-	RSDesigned    int // k - ceil(k/2) + 1
+	N             int     `json:"n"`
+	K             int     `json:"k"`
+	P             int     `json:"p"`
+	L             float64 `json:"L"`
+	Rlat          float64 `json:"r"`
+	R             float64 `json:"R"`
+	Block         int     `json:"block"`    // n/k
+	CodeDim       int     `json:"code_dim"` // M, so |P| = 2^M
+	CodeTau       float64 `json:"code_tau"` // measured balance of the binary code (<= 1/6)
+	CodeMinWeight int     `json:"code_min_weight"`
+	CodeMaxWeight int     `json:"code_max_weight"`
+	Wanted        int     `json:"wanted"` // floor(Lr/R), capped by MaxPoints
+	Points        int     `json:"points"` // |P'| = min(Wanted, 2^M)
+	Q             int     `json:"q"`      // Reed–Solomon alphabet (prime)
+	RSMsgLen      int     `json:"rs_msg_len"`
+	RSDistance    int     `json:"rs_distance"` // measured minimum distance of the RS code
+	RSDesigned    int     `json:"rs_designed"` // k - ceil(k/2) + 1
 
 	// Lipschitz: exact (steepest segment) in l_p and l_2, the largest ratio
 	// seen on random pairs (never above the exact value), and the proven
 	// bound C_p L with C_p = LipschitzConstant(p).
-	Lipschitz        float64
-	Lipschitz2       float64
-	LipschitzSampled float64
-	LipschitzC       float64
-	LipschitzBound   float64
+	Lipschitz        float64 `json:"lipschitz"`
+	Lipschitz2       float64 `json:"lipschitz2"`
+	LipschitzSampled float64 `json:"lipschitz_sampled"`
+	LipschitzC       float64 `json:"lipschitz_c"`
+	LipschitzBound   float64 `json:"lipschitz_bound"`
 
 	// Norms over all of X: ||G(x)||_p (claim: = R), entries on the grid
 	// {±R/n^{1/p}}, and ||x||_p (claim: <= r).
-	NormMin, NormMax float64
-	OnGrid           bool
-	LatentNormMax    float64
+	NormMin       float64 `json:"norm_min"`
+	NormMax       float64 `json:"norm_max"`
+	OnGrid        bool    `json:"on_grid"`
+	LatentNormMax float64 `json:"latent_norm_max"`
 
 	// Minimum pairwise distance over G(X) against the theorem's R/6^{1/p}
 	// and the bound 2R (d_RS/k)^{1/p} (1/3)^{1/p} proven in the package doc.
-	MinDist        float64
-	MinDistClaim   float64
-	MinDistDerived float64
-	PairsExact     bool
-	Pairs          int
+	MinDist        float64 `json:"min_dist"`
+	MinDistClaim   float64 `json:"min_dist_claim"`
+	MinDistDerived float64 `json:"min_dist_derived"`
+	PairsExact     bool    `json:"pairs_exact"`
+	Pairs          int     `json:"pairs"`
 
 	// |X| = Q^ceil(k/2) against the theorem's (|P'|/2)^{k/2}; log2 sizes
 	// against min(k log2(Lr/R), n).
-	SizeX       int
-	SizeClaim   float64
-	Log2X       float64
-	Log2Target  float64 // k log2(Lr/R)
-	CappedByN   bool    // |P'| < Wanted: the code, i.e. n/k, limits the curve
-	OK          bool
-	Failures    []string
-	Description string
+	SizeX      int     `json:"size_x"`
+	SizeClaim  float64 `json:"size_claim"`
+	Log2X      float64 `json:"log2_x"`
+	Log2Target float64 `json:"k_log2_lr_over_R"` // k log2(Lr/R)
+	CappedByN  bool    `json:"capped_by_n"`      // |P'| < Wanted: the code, i.e. n/k, limits the curve
+	// OK reports that every claim held; Failures lists those that did not.
+	OK       bool     `json:"ok"`
+	Failures []string `json:"failures"`
 }
 
 // Verify measures every claim of Theorem 2.1 on g.

@@ -4,18 +4,18 @@
     /usr/bin/python3 scripts/interop_check.py DIR
 
 reads DIR/config.json,
-    {"lambdas": [float, ...], "k": int, "dct_n": [int, ...], "hadamard_n": [int, ...]}
+    {"lambdas": [float, ...], "ks": [int, ...], "dct_n": [int, ...], "hadamard_n": [int, ...]}
 and DIR/A.npy (m x n), DIR/y.npy (m,), DIR/dct_x_<n>.npy (n,) for each n in dct_n,
 and writes
     DIR/lasso_x_<i>.npy    sklearn Lasso(alpha=lambdas[i]/m, fit_intercept=False) coefficients;
                            sklearn minimises (1/(2m))||y - A w||^2 + alpha ||w||_1, which is
                            1/m times gencs FISTA's 0.5||A x - y||^2 + lambda ||x||_1
-    DIR/omp_x.npy          sklearn OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False)
+    DIR/omp_x_<k>.npy      sklearn OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False)
     DIR/dct_<n>.npy        scipy.fft.dct(x, type=2, norm="ortho")
     DIR/idct_<n>.npy       scipy.fft.idct(x, type=2, norm="ortho") (the transpose: orthonormal DCT-III)
     DIR/hadamard_<n>.npy   scipy.linalg.hadamard(n) / sqrt(n)
     DIR/result.json        {"versions": {...}, "skipped": {section: reason}, "lasso_objective": [float, ...],
-                            "lasso_iterations": [int, ...], "omp_support": [...]}
+                            "lasso_iterations": [int, ...]}
 A section whose library is missing is listed in "skipped" instead of failing.
 """
 import json
@@ -53,10 +53,9 @@ def main(d):
             res["lasso_objective"].append(float(0.5 * r @ r + lam * np.abs(w).sum()))
             res["lasso_iterations"].append(int(las.n_iter_))
 
-        omp = OrthogonalMatchingPursuit(n_nonzero_coefs=int(cfg["k"]), fit_intercept=False).fit(A, y)
-        w = omp.coef_.astype(np.float64)
-        np.save(os.path.join(d, "omp_x.npy"), w)
-        res["omp_support"] = [int(i) for i in np.flatnonzero(w)]
+        for k in cfg["ks"]:
+            omp = OrthogonalMatchingPursuit(n_nonzero_coefs=int(k), fit_intercept=False).fit(A, y)
+            np.save(os.path.join(d, f"omp_x_{k}.npy"), omp.coef_.astype(np.float64))
 
     try:
         import scipy

@@ -134,7 +134,7 @@ def demo_model(seed):
         model[2].bias[:2] = 0.0
         for m in model.modules():  # wider weights than the default init: more saturation
             if isinstance(m, tnn.Linear):
-                m.weight.mul_(1.5)
+                m.weight.mul_(3.0)
     return model
 
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/gencs/gencs/data"
@@ -221,5 +222,24 @@ func TestMeasurementsFor(t *testing.T) {
 	// Lasso reaches 0.05 between 20 (0.08) and 40 (0.04): 20 + 20*0.75 = 35.
 	if math.Abs(tab[0].Needed[MethodLasso]-35) > 1e-9 || math.Abs(tab[0].Ratio-3.5) > 1e-9 {
 		t.Errorf("ratio row %+v", tab[0])
+	}
+}
+
+// TestCSGMDeterministicAcrossGOMAXPROCS: same seed, same estimates, for any
+// GOMAXPROCS.
+func TestCSGMDeterministicAcrossGOMAXPROCS(t *testing.T) {
+	G := vae.New(vae.Config{Input: 300, Hidden: 200, Latent: 5}, 1).Decoder()
+	A := gaussian(100, 300, 2)
+	Y := gaussian(10, 100, 3)
+	run := func(procs int) *mat.Dense {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r, err := BatchCSGM(context.Background(), G, A, Y, &CSGMOptions{Steps: 20, Restarts: 10, SparseL1: 0.1, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.X
+	}
+	if a, b := run(1), run(4); !mat.Equal(a, b) {
+		t.Fatal("estimates differ between GOMAXPROCS 1 and 4")
 	}
 }

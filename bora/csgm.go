@@ -33,10 +33,11 @@ type CSGMOptions struct {
 	// ZPrior weights ||z||^2 in the objective (default 0.1; negative means 0).
 	ZPrior float64
 	// SparseL1, if positive, turns CSGM into Sparse-Gen: the estimate is
-	// G(z) + nu and the objective gains SparseL1 * ||nu||_1; nu takes a
-	// proximal gradient step (soft thresholding, step 1/L with L the
-	// Lipschitz constant of the measurement term) each time z takes an
-	// Adam step.
+	// G(z) + nu and the objective gains SparseL1 * ||nu||_1. The two blocks
+	// are updated jointly: each iteration takes the gradient at the current
+	// point, z takes an Adam step and nu a FISTA step (soft thresholding
+	// with step 1/L, L = 2 ||A||^2 / m the Lipschitz constant of the
+	// nu-gradient, then Nesterov extrapolation).
 	SparseL1 float64
 	// Seed draws the starting points: restart r of image i starts at
 	// z ~ N(0, I) from internal/rng.New(Seed, i, r).

@@ -22,6 +22,15 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// shortLabel names each method in image grids.
+var shortLabel = map[string]string{
+	MethodCSGM:      "CSGM",
+	MethodSparseGen: "Sparse-Gen",
+	MethodLasso:     "Lasso",
+	MethodLassoDCT:  "Lasso (DCT)",
+	MethodOMP:       "OMP",
+}
+
 // methodLabel is the legend text of each method.
 var methodLabel = map[string]string{
 	MethodCSGM:      "CSGM (VAE)",
@@ -50,7 +59,10 @@ func (r *Results) Figure(path, title string) error {
 	p.Y.Label.Text = "per-pixel squared error (95% CI)"
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p.Legend.Top = false // errors are high at small m: the bottom left is free
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(50)
+	p.Legend.YOffs = vg.Points(10)
 	for k, me := range r.Methods {
 		var e errPoints
 		for _, m := range r.Ms {
@@ -149,7 +161,7 @@ func (r *Results) WriteGrid(path string, mi int) error {
 	rows := []*mat.Dense{r.Originals}
 	for _, me := range r.Methods {
 		if est := r.Estimates[me]; est != nil && est[mi] != nil {
-			labels = append(labels, methodLabel[me])
+			labels = append(labels, shortLabel[me])
 			rows = append(rows, est[mi])
 		}
 	}

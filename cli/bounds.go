@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"text/tabwriter"
 
 	"github.com/gencs/gencs/bounds"
@@ -29,6 +30,14 @@ func cmdBounds(ctx context.Context, e *Env, args []string) error {
 	est, err := bounds.Compute(p)
 	if err != nil {
 		return &UsageError{err}
+	}
+	if p.L > 0 && math.IsInf(p.L*p.R/p.Delta, 0) {
+		return usagef("--L * --r / --delta = %g * %g / %g overflows float64", p.L, p.R, p.Delta)
+	}
+	for _, b := range est {
+		if math.IsNaN(b.Value) || math.IsInf(b.Value, 0) {
+			return fmt.Errorf("%s: value %v is not finite", b.Name, b.Value)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Stdout)

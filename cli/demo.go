@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
 
 	"github.com/gencs/gencs/demo"
 )
@@ -34,8 +37,23 @@ func cmdDemo(ctx context.Context, e *Env, args []string) error {
 			return usagef("%s = %d: need %s >= 1", v.name, v.val, v.name)
 		}
 	}
+	const maxDense = 1 << 27 // entries of the Gaussian matrix (1 GB)
+	if int64(o.M)*int64(o.N) > maxDense {
+		return usagef("--m %d x --n %d = %d matrix entries exceeds the limit %d", o.M, o.N, int64(o.M)*int64(o.N), maxDense)
+	}
+	if !(o.Sigma >= 0) || math.IsInf(o.Sigma, 0) {
+		return usagef("--sigma = %v: need a finite noise level >= 0", o.Sigma)
+	}
 	if o.Sigma == 0 {
 		o.Sigma = -1 // demo.Options: negative means no noise
+	}
+	if *out != "" {
+		if ext := strings.ToLower(filepath.Ext(*out)); ext != ".png" && ext != ".svg" {
+			return usagef("--out %s: want a .png or .svg file name", *out)
+		}
+		if err := checkOutDir(*out); err != nil {
+			return err
+		}
 	}
 	o.Seed = *seed
 	if o.Seed == 0 {

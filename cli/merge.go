@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gencs/gencs/experiment"
 	"github.com/gencs/gencs/internal/atomicfile"
@@ -46,12 +47,27 @@ func cmdMerge(ctx context.Context, e *Env, args []string) error {
 		}
 		inputs = append(inputs, experiment.Input{Name: p, Records: recs})
 	}
+	if err := checkOutDir(*out); err != nil {
+		return err
+	}
+	total := 0
+	for _, in := range inputs {
+		total += len(in.Records)
+	}
+	if total == 0 {
+		return fmt.Errorf("no valid result lines in %s", strings.Join(pos, ", "))
+	}
 	recs, rep := experiment.Merge(inputs, spec)
-	if err := atomicfile.Write(*out, func(w io.Writer) error { return experiment.WriteRecords(w, recs) }); err != nil {
+	// With --strict a failed merge writes nothing.
+	failed := *strict && (len(rep.Conflicts) > 0 || len(rep.Missing) > 0)
+	dest := *out
+	if failed {
+		dest = "nothing written (--strict)"
+	} else if err := atomicfile.Write(*out, func(w io.Writer) error { return experiment.WriteRecords(w, recs) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stderr, "merge: %d lines from %d files -> %d kept, %d exact duplicates dropped, %d conflicts -> %s\n",
-		rep.Lines, len(pos), rep.Kept, rep.Duplicates, len(rep.Conflicts), *out)
+		rep.Lines, len(pos), rep.Kept, rep.Duplicates, len(rep.Conflicts), dest)
 	for i, c := range rep.Conflicts {
 		if i == 10 {
 			fmt.Fprintf(e.Stderr, "  ... and %d more conflicts\n", len(rep.Conflicts)-10)
@@ -73,8 +89,8 @@ func cmdMerge(ctx context.Context, e *Env, args []string) error {
 			fmt.Fprintf(e.Stderr, "  missing: %s\n", k)
 		}
 	}
-	if *strict && (len(rep.Conflicts) > 0 || len(rep.Missing) > 0) {
-		return fmt.Errorf("%d conflicts, %d missing results", len(rep.Conflicts), len(rep.Missing))
+	if failed {
+		return fmt.Errorf("--strict: %d conflicts, %d missing results; %s not written", len(rep.Conflicts), len(rep.Missing), *out)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/gencs/gencs/experiment/plot"
@@ -30,15 +31,32 @@ func cmdPlot(ctx context.Context, e *Env, args []string) error {
 	default:
 		return usagef("--kind %q: want phase, success or error", *kind)
 	}
+	switch strings.ToLower(filepath.Ext(*out)) {
+	case ".png", ".svg", ".pdf":
+	default:
+		return usagef("--out %s: unsupported format (want .png, .svg or .pdf)", *out)
+	}
+	var methods []string
+	if *method != "" {
+		for _, m := range strings.Split(*method, ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				methods = append(methods, m)
+			}
+		}
+		if len(methods) == 0 {
+			return usagef("--method %q names no method", *method)
+		}
+	}
+	if err := checkOutDir(*out); err != nil {
+		return err
+	}
 	recs, err := readResults(e, pos)
 	if err != nil {
 		return err
 	}
 	opt := &plot.Options{Kind: *kind, Title: *title, NoTheory: *noTheory,
 		Notes: func(s string) { fmt.Fprintln(e.Stderr, "note:", s) }}
-	if *method != "" {
-		opt.Methods = strings.Split(*method, ",")
-	}
+	opt.Methods = methods
 	if err := plot.WriteFile(*out, recs, opt); err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 	case *maxIter < 0:
 		return usagef("--maxiter = %d: need >= 0", *maxIter)
 	}
+	if err := checkOutDir(*out); err != nil {
+		return err
+	}
 	meth := strings.ToLower(*method)
 	generative := meth == "csgm" || meth == "pgd"
 	if !generative && !contains(sparse.Methods(), meth) {
@@ -68,12 +71,21 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 			return fmt.Errorf("matrix: %w", err)
 		}
 		if r, _ := A.Dims(); r != len(y) {
-			return fmt.Errorf("shape mismatch: A has %d rows but y has %d entries", r, len(y))
+			return fmt.Errorf("shape mismatch: A has %d rows but y has %d entries (--A %s, --y %s)", r, len(y), *aPath, *yPath)
 		}
 		op = linop.NewDense(A)
 	} else {
 		if *n < 1 {
 			return usagef("--operator needs --n (the signal length), got %d", *n)
+		}
+		// Limits that keep a typo from exhausting memory: fast operators
+		// hold a few length-n vectors, explicit ones an m x n matrix.
+		const maxN, maxDense = 1 << 24, 1 << 27
+		if *n > maxN {
+			return usagef("--n = %d exceeds the limit %d", *n, maxN)
+		}
+		if op := strings.ToLower(*opName); op != "dct" && op != "hadamard" && int64(len(y))*int64(*n) > maxDense {
+			return usagef("--operator %s with m = %d, --n = %d would hold %d entries (limit %d; dct and hadamard need no matrix)", *opName, len(y), *n, int64(len(y))*int64(*n), maxDense)
 		}
 		op, err = linop.ByName(*opName, len(y), *n, *seed)
 		if err != nil {
@@ -109,9 +121,6 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 			return errors.New("the solver produced a non-finite estimate; nothing written (try another method or a smaller step)")
 		}
 	}
-	if err := npyfile.WriteVector(*out, x); err != nil {
-		return err
-	}
 	resid := residual(op, x, y)
 	info["method"] = meth
 	info["m"], info["n"] = m, nn
@@ -120,13 +129,28 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 	info["nonzeros"] = countNonzero(x)
 	info["seconds"] = elapsed.Seconds()
 	info["out"] = *out
-	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
+	// Encode before writing x̂, so that a failure leaves no output file.
+	// Non-finite numbers (the loss of a diverged run) become null.
+	doc, err := json.MarshalIndent(jsonSafe(info), "", "  ")
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(e.Stdout, "%s: m=%d n=%d, ||A x̂ - y|| / ||y|| = %.3e, %d non-zeros, %s; wrote %s\n",
-		meth, m, nn, resid/norm2(y), countNonzero(x), elapsed.Round(time.Millisecond), *out)
+	if err := npyfile.WriteVector(*out, x); err != nil {
+		return err
+	}
+	if info["status"] == "diverged" {
+		fmt.Fprintf(e.Stderr, "warning: %s diverged; %s holds its best finite iterate (try a smaller step or learning rate)\n", meth, *out)
+	}
+	if *asJSON {
+		_, err := fmt.Fprintf(e.Stdout, "%s\n", doc)
+		return err
+	}
+	rel := fmt.Sprintf("||A x̂ - y|| / ||y|| = %.3e", resid/norm2(y))
+	if norm2(y) == 0 {
+		rel = fmt.Sprintf("y = 0, ||A x̂|| = %.3e", resid)
+	}
+	fmt.Fprintf(e.Stdout, "%s: m=%d n=%d, %s, %d non-zeros, %s; wrote %s\n",
+		meth, m, nn, rel, countNonzero(x), elapsed.Round(time.Millisecond), *out)
 	return nil
 }
 
@@ -147,12 +171,23 @@ func residual(op linop.Operator, x, y []float64) float64 {
 	return norm2(ax)
 }
 
+// norm2 is the Euclidean norm, scaled so that entries near 1e±200 neither
+// overflow nor underflow when squared.
 func norm2(v []float64) float64 {
-	var s float64
+	var scale, ssq float64 = 0, 1
 	for _, x := range v {
-		s += x * x
+		if x == 0 {
+			continue
+		}
+		a := math.Abs(x)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
 	}
-	return math.Sqrt(s)
+	return scale * math.Sqrt(ssq)
 }
 
 func countNonzero(v []float64) int {

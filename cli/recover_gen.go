@@ -43,6 +43,37 @@ func addGenFlags(fs *flag.FlagSet) *genFlags {
 	return g
 }
 
+// jsonSafe returns v with every non-finite float64 (in maps, slices and
+// nested values) replaced by nil, so that encoding/json can encode it.
+func jsonSafe(v any) any {
+	switch t := v.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil
+		}
+		return t
+	case []float64:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = jsonSafe(x)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = jsonSafe(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = jsonSafe(x)
+		}
+		return out
+	}
+	return v
+}
+
 // recoverGenerative runs CSGM or PGD with the model named by --model and
 // returns the estimate and a summary for --json.
 func recoverGenerative(ctx context.Context, method string, op linop.Operator, y []float64, g *genFlags, seed uint64) ([]float64, map[string]any, error) {
@@ -53,8 +84,8 @@ func recoverGenerative(ctx context.Context, method string, op linop.Operator, y 
 		return nil, nil, usagef("--method %s needs --model DIR/model.json", method)
 	}
 	switch {
-	case g.restarts < 1:
-		return nil, nil, usagef("--restarts must be >= 1, got %d", g.restarts)
+	case g.restarts < 1 || g.restarts > genrec.MaxRestarts:
+		return nil, nil, usagef("--restarts must be in [1, %d], got %d", genrec.MaxRestarts, g.restarts)
 	case g.iters < 1:
 		return nil, nil, usagef("--iters must be >= 1, got %d", g.iters)
 	case !(g.lr > 0) || math.IsInf(g.lr, 0):

@@ -3,9 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/gencs/gencs/experiment"
@@ -59,9 +64,9 @@ func printTransitions(e *Env, tps []experiment.TransitionPoint, asJSON bool) err
 	for _, t := range tps {
 		meas, diff := t.Note, ""
 		if v := float64(t.Rho50); !math.IsNaN(v) {
-			meas, diff = fmt.Sprintf("%.3f", v), fmt.Sprintf("%+.3f", v-t.Theory)
+			meas, diff = fmt.Sprintf("%.3f", v), fmt.Sprintf("%+.3f", v-float64(t.Theory))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%g\t%s\t%.3g\t%s\t%.3f\t%s\t\n", t.N, t.Operator, t.Signal, t.Sigma, t.Method, t.Delta, meas, t.Theory, diff)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%g\t%s\t%.3g\t%s\t%.3f\t%s\t\n", t.N, t.Operator, t.Signal, t.Sigma, t.Method, t.Delta, meas, float64(t.Theory), diff)
 	}
 	return tw.Flush()
 }
@@ -95,7 +100,7 @@ func readResults(e *Env, paths []string) ([]experiment.Record, error) {
 		all = append(all, recs...)
 	}
 	if len(all) == 0 {
-		return nil, fmt.Errorf("no result lines in %v", paths)
+		return nil, fmt.Errorf("no valid result lines in %s", strings.Join(paths, ", "))
 	}
 	return all, nil
 }
@@ -108,6 +113,24 @@ func filterMethod(recs []experiment.Record, m string) []experiment.Record {
 		}
 	}
 	return out
+}
+
+// checkOutDir fails when the directory that is to hold the output file
+// path does not exist or is not a directory, so that a long computation
+// does not end in a failed write. It is a runtime error (exit 1).
+func checkOutDir(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot write %s: directory %s does not exist", path, dir)
+		}
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is not a directory", path, dir)
+	}
+	return nil
 }
 
 // sweepJSON writes v as indented JSON.

@@ -37,31 +37,34 @@ func cmdSweep(ctx context.Context, e *Env, args []string) error {
 		}
 		return nil
 	}
-	var spec *experiment.Spec
+	// Usage errors first, before any file is read.
 	switch {
 	case *specPath != "" && *preset != "":
 		return usagef("give --spec or --preset, not both")
-	case *specPath != "":
-		spec, err = experiment.LoadSpec(*specPath)
-	case *preset != "":
-		spec, err = experiment.PresetSpec(*preset)
-		if err != nil {
-			return &UsageError{err}
-		}
-	default:
+	case *specPath == "" && *preset == "":
 		return usagef("missing --spec or --preset (try --preset dt)")
-	}
-	if err != nil {
-		return err
-	}
-	if *printSpec {
-		return sweepJSON(e.Stdout, spec)
-	}
-	if *out == "" {
+	case *out == "" && !*printSpec:
 		return usagef("missing --out results.jsonl")
 	}
 	if *workers < 0 {
 		return usagef("--workers %d: must be >= 0", *workers)
+	}
+	if *batch < 0 {
+		return usagef("--batch %d: must be >= 0", *batch)
+	}
+	if *shards < 0 {
+		return usagef("--shards %d: must be >= 0", *shards)
+	}
+	var spec *experiment.Spec
+	if *preset != "" {
+		if spec, err = experiment.PresetSpec(*preset); err != nil {
+			return &UsageError{err}
+		}
+	} else if spec, err = experiment.LoadSpec(*specPath); err != nil {
+		return err
+	}
+	if *printSpec {
+		return sweepJSON(e.Stdout, spec)
 	}
 	opt := &experiment.Options{Workers: *workers, Resume: *resume, BatchSize: *batch}
 	opt.Warn = func(msg string) { fmt.Fprintln(e.Stderr, "warning:", msg) }
@@ -83,6 +86,9 @@ func cmdSweep(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 	path := strings.ReplaceAll(*out, "{shard}", strconv.Itoa(opt.Shard))
+	if err := checkOutDir(path); err != nil {
+		return err
+	}
 	var bar *progressbar.ProgressBar
 	if e.terminal() {
 		opt.Progress = func(done, total int) {

@@ -46,7 +46,7 @@ func cmdVerify(ctx context.Context, e *Env, args []string) error {
 	}
 	rep, err := construct.Verify(net, construct.VerifyOptions{K: *k, Trials: *trials, Seed: *seed})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", *model, err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Stdout)

@@ -91,8 +91,10 @@ func Grand(n, k int, alpha float64, seed uint64) (*GrandNet, error) {
 	if k > n {
 		return nil, fmt.Errorf("construct: grand needs k <= n (got n=%d, k=%d)", n, k)
 	}
-	if int64(n)*int64(k+1) > 1<<26 {
-		return nil, fmt.Errorf("construct: grand n=%d, k=%d is too large", n, k)
+	// n (k+1) = 1.1e6 takes 0.75 GB and 40 s: the limit keeps a typo from
+	// exhausting memory.
+	if int64(n)*int64(k+1) > 1<<22 {
+		return nil, fmt.Errorf("construct: grand n=%d, k=%d is too large (need n*(k+1) <= %d)", n, k, 1<<22)
 	}
 	if math.IsNaN(alpha) || alpha < 0 || alpha >= math.Pi/4 {
 		return nil, fmt.Errorf("construct: grand alpha must be in (0, π/4) or 0 for the default (got %v)", alpha)

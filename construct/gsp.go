@@ -52,8 +52,10 @@ func Gsp(n, k int) (*GspNet, error) {
 	if k > n {
 		return nil, fmt.Errorf("construct: gsp needs k <= n (got n=%d, k=%d)", n, k)
 	}
-	if n > 1<<24 || k > 1<<20 || int64(n)*int64(k) > 1<<28 {
-		return nil, fmt.Errorf("construct: gsp n=%d, k=%d is too large", n, k)
+	// n k = 2^22 takes 3 GB and minutes to build and save: the limit keeps
+	// a typo from exhausting memory.
+	if n > 1<<22 || k > 1<<20 || int64(n)*int64(k) > 1<<22 {
+		return nil, fmt.Errorf("construct: gsp n=%d, k=%d is too large (need n*k <= %d)", n, k, 1<<22)
 	}
 	a := math.Pi / float64(n+1)
 	g := &GspNet{n: n, k: k, alpha: a, width: a * (1 - 1.0/(1<<20))}

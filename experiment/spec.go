@@ -260,7 +260,12 @@ func (s *Spec) Validate() error {
 		if strings.TrimSpace(op) == "" {
 			return fieldErr(fmt.Sprintf("grid.operator[%d]", i), "empty operator name")
 		}
+		checked := map[int]bool{}
 		for _, n := range g.N {
+			if checked[n] {
+				continue
+			}
+			checked[n] = true
 			if err := checkOperator(op, n); err != nil {
 				return fieldErr(fmt.Sprintf("grid.operator[%d]", i), "%v", err)
 			}
@@ -307,20 +312,28 @@ func (s *Spec) Validate() error {
 		return fieldErr("success.rel_err", "value %g must be finite and > 0", s.Success.RelErr)
 	}
 	// The grid size, computed without overflow: every axis is non-empty here.
-	lines := float64(len(g.N)) * float64(len(g.Operator)) * float64(len(g.Sigma)) *
-		float64(len(g.M)+len(g.Delta)) * float64(len(g.K)+len(g.Rho)) * float64(s.Trials) * float64(len(s.Methods))
-	if lines > MaxResults {
+	cells := float64(len(g.N)) * float64(len(g.Operator)) * float64(len(g.Sigma)) *
+		float64(len(g.M)+len(g.Delta)) * float64(len(g.K)+len(g.Rho))
+	if cells > MaxCells {
+		return fieldErr("grid", "the grid has %.3g cells, more than the limit %g", cells, float64(MaxCells))
+	}
+	if lines := cells * float64(s.Trials) * float64(len(s.Methods)); lines > MaxResults {
 		return fieldErr("trials", "the sweep would produce %.3g results (cells x trials x methods), more than the limit %g", lines, float64(MaxResults))
 	}
 	return nil
 }
 
 // MaxN is the largest signal length a spec may ask for.
-const MaxN = 1 << 22
+const MaxN = 1 << 20
 
-// MaxResults bounds the number of (trial, method) results of one spec, so
-// that a typo in a spec fails validation instead of exhausting memory.
-const MaxResults = 1e8
+// MaxCells bounds the number of grid cells and MaxResults the number of
+// (trial, method) results of one spec, so that a typo in a spec fails
+// validation instead of exhausting memory (cells and result keys are held
+// in memory; 1e7 result lines are about 3 GB of JSON).
+const (
+	MaxCells   = 1e6
+	MaxResults = 1e7
+)
 
 func (sg Signal) validate() error {
 	switch {

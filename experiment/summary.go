@@ -173,8 +173,9 @@ type TransitionPoint struct {
 	// crossing; null (NaN) when the success rate never crosses 50% on the
 	// grid (see Note).
 	Rho50 JSONFloat `json:"rho50"`
-	// Theory is dt.Weak(delta, true), the asymptotic l1 transition.
-	Theory float64 `json:"theory"`
+	// Theory is dt.Weak(delta, true), the asymptotic l1 transition; null
+	// (NaN) when delta is outside (0, 1].
+	Theory JSONFloat `json:"theory"`
 	// Note is "all >= 50%" or "all < 50%" when there is no crossing.
 	Note string `json:"note,omitempty"`
 }
@@ -201,7 +202,7 @@ func Transitions(rows []CellSummary) []TransitionPoint {
 		cs := cols[c]
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Rho < cs[j].Rho })
 		tp := TransitionPoint{N: c.n, Operator: c.op, Signal: c.sig, Sigma: c.sigma, Method: c.meth,
-			Delta: c.delta, Rho50: JSONFloat(math.NaN()), Theory: dt.Weak(c.delta, true)}
+			Delta: c.delta, Rho50: JSONFloat(math.NaN()), Theory: JSONFloat(dt.Weak(c.delta, true))}
 		found := false
 		for i := len(cs) - 2; i >= 0; i-- {
 			a, b := cs[i], cs[i+1]

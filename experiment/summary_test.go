@@ -26,7 +26,7 @@ func TestTransitionsInterpolate(t *testing.T) {
 	if got := float64(tp[0].Rho50); math.Abs(got-0.35) > 1e-12 || tp[0].Delta != 0.5 {
 		t.Errorf("rho50 = %v at delta %v, want 0.35 at 0.5", got, tp[0].Delta)
 	}
-	if math.Abs(tp[0].Theory-0.3857) > 1e-3 {
+	if math.Abs(float64(tp[0].Theory)-0.3857) > 1e-3 {
 		t.Errorf("theory %v", tp[0].Theory)
 	}
 	if !math.IsNaN(float64(tp[1].Rho50)) || tp[1].Note != "all >= 50%" {

@@ -127,8 +127,11 @@ func execute(ctx context.Context, env *sweepEnv, opt *Options, work []trialWork,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := func() bool { return ctx.Err() != nil }
+	// More workers than trials would only idle (and --workers 1e9 would
+	// allocate a huge channel); results do not depend on the count.
+	workers := max(1, min(opt.Workers, len(work)))
 	jobs := make(chan trialWork)
-	results := make(chan trialResult, opt.Workers)
+	results := make(chan trialResult, workers)
 	go func() {
 		defer close(jobs)
 		for _, w := range work {
@@ -140,7 +143,7 @@ func execute(ctx context.Context, env *sweepEnv, opt *Options, work []trialWork,
 		}
 	}()
 	var wg sync.WaitGroup
-	for range opt.Workers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -151,6 +151,10 @@ func (o *Options) withDefaults() Options {
 	return d
 }
 
+// MaxRestarts is the largest Options.Restarts accepted: every restart's
+// result is kept until the best is chosen, so the count bounds memory.
+const MaxRestarts = 1 << 20
+
 func (o *Options) validate(k int) error {
 	if o.LR < 0 || math.IsNaN(o.LR) || math.IsInf(o.LR, 0) {
 		return fmt.Errorf("learning rate %v must be positive and finite", o.LR)
@@ -158,8 +162,8 @@ func (o *Options) validate(k int) error {
 	if o.Iters < 0 {
 		return fmt.Errorf("iterations %d must be non-negative", o.Iters)
 	}
-	if o.Restarts < 0 {
-		return fmt.Errorf("restarts %d must be non-negative", o.Restarts)
+	if o.Restarts < 0 || o.Restarts > MaxRestarts {
+		return fmt.Errorf("restarts %d must be in [0, %d]", o.Restarts, MaxRestarts)
 	}
 	if o.Lambda < 0 || math.IsNaN(o.Lambda) || math.IsInf(o.Lambda, 0) {
 		return fmt.Errorf("z-prior weight %v must be non-negative and finite", o.Lambda)

@@ -3,6 +3,7 @@ package genrec
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/gencs/gencs/linop"
 )
@@ -23,10 +24,26 @@ func AdjointStart(ctx context.Context, G Generator, A linop.Operator, y []float6
 	}
 	w := A.ApplyAdjoint(nil, y)
 	aw := A.Apply(nil, w)
-	if den := dot(aw, aw); den > 0 {
-		c := dot(aw, y) / den
-		for i := range w {
-			w[i] *= c
+	// c = <A w, y> / ||A w||^2, computed on vectors scaled to max-norm 1
+	// so that y near 1e±200 neither overflows nor underflows.
+	sa, sy := maxAbs(aw), maxAbs(y)
+	if sa > 0 && sy > 0 && !math.IsInf(sa, 0) && !math.IsInf(sy, 0) {
+		var num, den float64
+		for i := range aw {
+			a := aw[i] / sa
+			num += a * (y[i] / sy)
+			den += a * a
+		}
+		c := num / den * (sy / sa)
+		if !math.IsNaN(c) && !math.IsInf(c, 0) {
+			for i := range w {
+				w[i] *= c
+			}
+		}
+	}
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("adjoint start: A^T y has a non-finite entry %d (measurements or operator too large)", i)
 		}
 	}
 	var o Options
@@ -39,4 +56,16 @@ func AdjointStart(ctx context.Context, G Generator, A linop.Operator, y []float6
 		return nil, fmt.Errorf("adjoint start: %w", err)
 	}
 	return r.Z, nil
+}
+
+// maxAbs returns max_i |v_i| (NaN if any entry is NaN).
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if math.IsNaN(x) {
+			return x
+		}
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
 }

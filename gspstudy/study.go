@@ -172,6 +172,12 @@ var LandscapeSizes = [][2]int{{5, 1}, {10, 1}, {20, 1}, {5, 2}, {10, 2}}
 // restarts; results do not depend on the worker count).
 func RunLandscape(ctx context.Context, cfg Config, sizes [][2]int, instances, restarts int) ([]Landscape, error) {
 	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if instances < 1 || restarts < 1 {
+		return nil, fmt.Errorf("gspstudy: landscape needs instances >= 1 and restarts >= 1 (got %d and %d)", instances, restarts)
+	}
 	if sizes == nil {
 		sizes = LandscapeSizes
 	}
@@ -211,6 +217,29 @@ func RunLandscape(ctx context.Context, cfg Config, sizes [][2]int, instances, re
 	}
 	return out, nil
 }
+
+// validate rejects non-finite or out-of-range settings (after defaults).
+func (c *Config) validate() error {
+	switch {
+	case math.IsNaN(c.LR) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("gspstudy: learning rate %v must be positive and finite", c.LR)
+	case !(c.Noise >= 0 && c.Noise < 1):
+		return fmt.Errorf("gspstudy: noise %v must be in [0, 1)", c.Noise)
+	case math.IsNaN(c.SuccessTol) || math.IsInf(c.SuccessTol, 0):
+		return fmt.Errorf("gspstudy: success tolerance %v must be positive and finite", c.SuccessTol)
+	case c.Restarts > genrec.MaxRestarts:
+		return fmt.Errorf("gspstudy: %d restarts exceed the limit %d", c.Restarts, genrec.MaxRestarts)
+	}
+	// Every (size, m, trial) job is listed up front: bound their number.
+	ms := max(len(c.Ms), 9) // DefaultMs gives at most 9 values
+	if jobs := float64(len(c.Sizes)) * float64(ms) * float64(c.Trials); jobs > maxJobs {
+		return fmt.Errorf("gspstudy: %d sizes x %d measurement counts x %d trials is more than %g trials", len(c.Sizes), ms, c.Trials, float64(maxJobs))
+	}
+	return nil
+}
+
+// maxJobs bounds the number of trials of one study.
+const maxJobs = 1e7
 
 func (c *Config) defaults() {
 	if len(c.Sizes) == 0 {
@@ -266,6 +295,9 @@ type trialOut struct {
 // Run executes the study.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	var jobs []job
 	msFor := map[int][]int{}
 	for si, s := range cfg.Sizes {
@@ -311,7 +343,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	next := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w := 0; w < cfg.Workers; w++ {
+	// More goroutines than jobs would only idle (results do not depend on
+	// the count).
+	for w := 0; w < min(cfg.Workers, max(1, len(jobs))); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

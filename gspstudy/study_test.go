@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -255,5 +256,32 @@ func TestResultJSON(t *testing.T) {
 	res.Landscape = []Landscape{{RestartsFor50: Float(math.Inf(1))}}
 	if _, err := json.Marshal(res); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunRejectsBadConfig: non-finite or out-of-range settings fail with an
+// error naming the setting before any work starts.
+func TestRunRejectsBadConfig(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Sizes: [][2]int{{8, 2}}, LR: math.Inf(1)}, "learning rate"},
+		{Config{Sizes: [][2]int{{8, 2}}, LR: math.NaN()}, "learning rate"},
+		{Config{Sizes: [][2]int{{8, 2}}, Noise: math.NaN()}, "noise"},
+		{Config{Sizes: [][2]int{{8, 2}}, Noise: 1}, "noise"},
+		{Config{Sizes: [][2]int{{8, 2}}, SuccessTol: math.Inf(1)}, "success tolerance"},
+		{Config{Sizes: [][2]int{{8, 9}}}, "invalid size"},
+		{Config{Sizes: [][2]int{{8, 2}}, Trials: 1 << 40}, "trials"},
+		{Config{Sizes: [][2]int{{8, 2}}, Restarts: 1 << 40}, "restarts"},
+		{Config{Sizes: [][2]int{{8, 2}}, Ms: []int{9, 10}}, "no measurement count"},
+	} {
+		if _, err := Run(ctx, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: err = %v, want %q", c.cfg, err, c.want)
+		}
+	}
+	if _, err := RunLandscape(ctx, Config{}, [][2]int{{6, 2}}, 0, 5); err == nil {
+		t.Error("RunLandscape with 0 instances: no error")
 	}
 }

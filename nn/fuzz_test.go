@@ -31,6 +31,8 @@ var fuzzManifests = []string{
 	`{"format":"gencs-model/2","layers":[]}`,
 	`{"format":"gencs-model/1","input_dim":"two","layers":[{"type":"relu","dim":2}]}`,
 	`{"format":"gencs-model/1","input_dim":2,"output_dim":2,"layers":[{"type":"relu","dim":2}]} trailing`,
+	`{"format":"gencs-model/1","input_dim":16777216,"output_dim":16777216,"layers":[{"type":"relu","dim":16777216},{"type":"tanh","dim":16777216},{"type":"relu","dim":16777216},{"type":"tanh","dim":16777216},{"type":"relu","dim":16777216}]}`,
+	`{"format":"gencs-model/1","input_dim":2,"output_dim":2,"layers":[{"type":"re\nlu","dim":2}]}`,
 	`not json`, ``,
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/gencs/gencs/internal/atomicfile"
 	"github.com/gencs/gencs/npyfile"
@@ -17,9 +18,10 @@ import (
 // Format is the value of the "format" field of model manifests.
 const Format = "gencs-model/1"
 
-// MaxDim is the largest layer dimension Load accepts: a manifest is
-// rejected before any buffer of an absurd declared size is allocated.
-const MaxDim = 1 << 26
+// MaxDim is the largest layer dimension Load accepts (and 4*MaxDim the
+// largest total of all layers' output dimensions): a manifest is rejected
+// before any buffer of an absurd declared size is allocated.
+const MaxDim = 1 << 24
 
 // ManifestName is the file name Save gives the manifest inside its directory.
 const ManifestName = "model.json"
@@ -185,9 +187,10 @@ func Load(manifestPath string) (*Network, error) {
 		return filepath.Join(dir, f)
 	}
 	layers := make([]Layer, 0, len(m.Layers))
+	total := 0
 	for i, s := range m.Layers {
 		lfail := func(format string, a ...any) error {
-			return fail("layer %d (%s): %s", i, s.Type, fmt.Sprintf(format, a...))
+			return fail("layer %d (%s): %s", i, oneLine(s.Type), fmt.Sprintf(format, a...))
 		}
 		var l Layer
 		switch s.Type {
@@ -286,6 +289,10 @@ func Load(manifestPath string) (*Network, error) {
 		if l.InDim() > MaxDim || l.OutDim() > MaxDim {
 			return nil, lfail("dimensions %d -> %d exceed the limit %d", l.InDim(), l.OutDim(), MaxDim)
 		}
+		// Forward keeps every layer's output: bound their total size.
+		if total += l.OutDim(); total > 4*MaxDim {
+			return nil, lfail("the layers' outputs add up to more than %d values", 4*MaxDim)
+		}
 		if i > 0 && layers[i-1].OutDim() != l.InDim() {
 			return nil, lfail("takes %d inputs but layer %d outputs %d", l.InDim(), i-1, layers[i-1].OutDim())
 		}
@@ -302,6 +309,13 @@ func Load(manifestPath string) (*Network, error) {
 		net.Meta = m.Meta
 	}
 	return net, nil
+}
+
+// oneLine escapes line breaks and other control characters in s, so that
+// error messages quoting manifest strings stay on one line.
+func oneLine(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 func slopeOf(kind ActKind, slope *float64) (float64, error) {

@@ -57,7 +57,7 @@ func decode(raw []byte) (a *Array, err error) {
 	defer func() {
 		// npyio panics on some malformed headers; turn that into an error.
 		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("malformed .npy header: %v", p)
+			a, err = nil, fmt.Errorf("malformed .npy header: %s", oneLine(fmt.Sprint(p)))
 		}
 	}()
 	const magic = "\x93NUMPY"
@@ -89,7 +89,9 @@ func decode(raw []byte) (a *Array, err error) {
 	}
 	rd, err := npy.NewReader(bytes.NewReader(raw[:pre+hdrLen]))
 	if err != nil {
-		return nil, fmt.Errorf("not a valid .npy file: %w", err)
+		// npyio quotes header bytes, which may hold newlines: keep the
+		// message on one line.
+		return nil, fmt.Errorf("not a valid .npy file: %s", oneLine(err.Error()))
 	}
 	body := raw[pre+hdrLen:]
 	shape := append([]int(nil), rd.Header.Descr.Shape...)
@@ -124,6 +126,12 @@ func decode(raw []byte) (a *Array, err error) {
 		return nil, fmt.Errorf("entry %d is %v: arrays must hold finite numbers", i, data[i])
 	}
 	return &Array{Shape: shape, Data: data}, nil
+}
+
+// oneLine escapes line breaks and other control characters in s.
+func oneLine(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // converter returns the decoder of one little-endian element of dtype t and

@@ -101,7 +101,12 @@ func (p *problem) record(r float64) {
 	}
 }
 
+// result assembles the Result. A non-finite estimate is never returned: it
+// becomes x = 0 with Status Diverged.
 func (p *problem) result(x []float64, st Status, iters int) Result {
+	if !finite(x) {
+		x, st = make([]float64, p.n), Diverged
+	}
 	return Result{X: x, Status: st, Iterations: iters, Applies: p.A.applies,
 		Adjoints: p.A.adjoints, History: p.history}
 }
@@ -137,13 +142,30 @@ func dot(x, y []float64) float64 {
 	return s
 }
 
+// dist returns ||x - y||, scaled like norm so that differences of tiny or
+// huge vectors neither underflow to 0 nor overflow.
 func dist(x, y []float64) float64 {
-	var s float64
+	var scale, ssq float64 = 0, 1
 	for i, v := range x {
 		d := v - y[i]
-		s += d * d
+		if d == 0 {
+			continue
+		}
+		a := math.Abs(d)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
 	}
-	return math.Sqrt(s)
+	return scale * math.Sqrt(ssq)
+}
+
+// ratioSq returns (a/b)^2 without forming a^2 or b^2.
+func ratioSq(a, b float64) float64 {
+	r := a / b
+	return r * r
 }
 
 func norm1(x []float64) float64 {

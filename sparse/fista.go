@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/gencs/gencs/internal/rng"
@@ -45,6 +46,9 @@ func FISTA(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		g[i] = -g[i] // gradient at x = 0
 	}
 	L := 1.05 * normSq(p.A, n, p.opt.Seed)
+	if math.IsNaN(L) || math.IsInf(L, 0) || !finite(g) {
+		return Result{}, fmt.Errorf("sparse: fista: ||A||^2 estimate is %v and ||A^T y||_inf is %v: the operator yields non-finite values", L, normInf(g))
+	}
 	if !(L > 0) {
 		return p.zero(), nil
 	}

@@ -56,15 +56,21 @@ func IHT(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		for _, i := range S {
 			gS[i] = g[i]
 		}
-		ng := dot(gS, gS)
+		// Norms, not dot products: squares of entries near 1e±160 would
+		// overflow or underflow, and mu is a ratio of squared norms.
+		ng := norm(gS)
 		if ng == 0 {
 			// The residual is orthogonal to the support's columns: x is the
 			// least-squares fit on S, a fixed point of the iteration.
 			status = Converged
 			break
 		}
+		// agS = A ĝ with ĝ = g_S/||g_S||: mu = ||g_S||^2/||A g_S||^2 = 1/||A ĝ||^2.
+		for _, i := range S {
+			gS[i] /= ng
+		}
 		p.A.apply(agS, gS)
-		mu := ng / dot(agS, agS)
+		mu := ratioSq(1, norm(agS))
 		var Snew []int
 		for shrink := 0; ; shrink++ {
 			for i := range v {
@@ -76,16 +82,16 @@ func IHT(A linop.Operator, y []float64, opt *Options) (Result, error) {
 				xnew[i] = v[i]
 			}
 			if slices.Equal(Snew, S) {
-				// x' - x = mu g_S, so A(x' - x) = mu A g_S.
+				// x' - x = mu g_S, so A(x' - x) = mu ||g_S|| A ĝ.
 				for i := range ad {
-					ad[i] = mu * agS[i]
+					ad[i] = (mu * ng) * agS[i]
 				}
 				break
 			}
 			sub(d, xnew, x)
 			p.A.apply(ad, d)
-			dd, add := dot(d, d), dot(ad, ad)
-			if add == 0 || mu <= (1-c)*dd/add || shrink == 200 {
+			nd, nad := norm(d), norm(ad)
+			if nad == 0 || mu <= (1-c)*ratioSq(nd, nad) || shrink == 200 {
 				break
 			}
 			mu /= kappa * (1 - c)

@@ -172,9 +172,9 @@ func newWork(cfg Config, b int) *work {
 // Loss is the negative evidence lower bound per example, split in its terms.
 type Loss struct {
 	// Recon is the binary cross-entropy sum over pixels, averaged over the batch.
-	Recon float64
+	Recon float64 `json:"recon"`
 	// KL is KL(q(z|x) || N(0, I)), averaged over the batch.
-	KL float64
+	KL float64 `json:"kl"`
 }
 
 // Total returns Recon + KL, the negative ELBO per example.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/gencs/gencs/internal/rng"
@@ -134,5 +135,33 @@ func TestDecoderExport(t *testing.T) {
 	}
 	if k, n := net.Dims(); k != 3 || n != 9 {
 		t.Fatalf("dims %d %d", k, n)
+	}
+}
+
+// TestDeterministicAcrossGOMAXPROCS: the parallel Gemm splits work by
+// matrix size only, so training gives bit-identical weights for any
+// GOMAXPROCS.
+func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
+	cfg := Config{Input: 300, Hidden: 200, Latent: 5}
+	X := randData(200, 300, 4)
+	train := func(procs int) [][]float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m := New(cfg, 3)
+		tr, err := NewTrainer(m, &Options{Epochs: 1, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Train(context.Background(), X, 300); err != nil {
+			t.Fatal(err)
+		}
+		return m.params()
+	}
+	a, b := train(1), train(4)
+	for i := range a {
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				t.Fatalf("param %d[%d] differs: %v vs %v", i, j, a[i][j], b[i][j])
+			}
+		}
 	}
 }

@@ -618,8 +618,14 @@ func curvePanel(key curveKey, rows []experiment.CellSummary, methods []string, o
 			if math.IsNaN(mu) {
 				continue // no finite error in this cell
 			}
-			xy = append(xy, plotter.XY{X: float64(r.M), Y: math.Pow(10, mu)})
-			lo, hi = append(lo, math.Pow(10, mu-1.96*se)), append(hi, math.Pow(10, mu+1.96*se))
+			// Clamped so that huge errors or intervals stay drawable on the
+			// log axis (10^mu may overflow for errors near 1e308).
+			clamp := func(v float64) float64 { return math.Min(math.Max(v, 1e-300), 1e300) }
+			if math.IsNaN(se) {
+				se = 0
+			}
+			xy = append(xy, plotter.XY{X: float64(r.M), Y: clamp(math.Pow(10, mu))})
+			lo, hi = append(lo, clamp(math.Pow(10, mu-1.96*se))), append(hi, clamp(math.Pow(10, mu+1.96*se)))
 		}
 		if len(xy) == 0 {
 			continue
@@ -658,6 +664,19 @@ func curvePanel(key curveKey, rows []experiment.CellSummary, methods []string, o
 		p.Add(ln, sc)
 		if len(methods) == 1 {
 			p.Legend.Add(m, ln, sc)
+		}
+	}
+	if opt.Kind != Success {
+		// A log axis needs 0 < min < max: gonum widens an empty range by
+		// ±1, which would cross 0 and panic (one cell, equal errors, or no
+		// finite error at all).
+		lo, hi := p.Y.Min, p.Y.Max
+		switch {
+		case lo > 0 && hi > lo && !math.IsInf(hi, 0):
+		case lo > 0 && lo == hi && !math.IsInf(hi, 0):
+			p.Y.Min, p.Y.Max = lo/10, hi*10
+		default:
+			p.Y.Min, p.Y.Max = 1e-16, 1
 		}
 	}
 	return p, nil

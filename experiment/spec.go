@@ -94,6 +94,11 @@ type MethodSpec struct {
 	Lambda  float64 `json:"lambda,omitempty"`
 	MaxIter int     `json:"max_iter,omitempty"`
 	Tol     float64 `json:"tol,omitempty"`
+	// Restarts and LR configure generative methods (csgm): the number of
+	// random starts (0: 10) and Adam's learning rate (0: 0.01). For csgm,
+	// Lambda is the z-prior weight and MaxIter the steps per restart.
+	Restarts int     `json:"restarts,omitempty"`
+	LR       float64 `json:"lr,omitempty"`
 }
 
 // ID returns the label under which the method's results are recorded.
@@ -306,6 +311,12 @@ func (s *Spec) Validate() error {
 		}
 		if !(m.Tol >= 0) || math.IsInf(m.Tol, 0) {
 			return fieldErr(f+".tol", "value %g must be finite and >= 0", m.Tol)
+		}
+		if m.Restarts < 0 {
+			return fieldErr(f+".restarts", "value %d must be >= 0", m.Restarts)
+		}
+		if !(m.LR >= 0) || math.IsInf(m.LR, 0) {
+			return fieldErr(f+".lr", "value %g must be finite and >= 0", m.LR)
 		}
 	}
 	if !(s.Success.RelErr > 0) || math.IsInf(s.Success.RelErr, 0) {

@@ -18,9 +18,9 @@ func (m *Model) Decoder() *nn.Network {
 		return nn.NewDense(mat.DenseCopyOf(l.W.T()), append([]float64(nil), l.B...))
 	}
 	net, err := nn.NewNetwork(DecoderKind,
-		dense(m.Dec[0]), nn.Softplus(cfg.Hidden),
-		dense(m.Dec[1]), nn.Softplus(cfg.Hidden),
-		dense(m.Dec[2]), nn.Sigmoid(cfg.Input))
+		dense(m.dec[0]), nn.Softplus(cfg.Hidden),
+		dense(m.dec[1]), nn.Softplus(cfg.Hidden),
+		dense(m.dec[2]), nn.Sigmoid(cfg.Input))
 	if err != nil {
 		panic(err) // dimensions chain by construction
 	}

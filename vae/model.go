@@ -53,12 +53,13 @@ func (l *layer) dims() (in, out int) { return l.W.Dims() }
 
 // Model holds the encoder and decoder parameters.
 type Model struct {
+	// Config is the architecture, with defaults filled in.
 	Config Config
-	// Enc are the encoder layers: Input->Hidden, Hidden->Hidden,
+	// enc are the encoder layers: Input->Hidden, Hidden->Hidden,
 	// Hidden->2*Latent (mean, then log variance).
-	Enc [3]*layer
-	// Dec are the decoder layers: Latent->Hidden, Hidden->Hidden, Hidden->Input.
-	Dec [3]*layer
+	enc [3]*layer
+	// dec are the decoder layers: Latent->Hidden, Hidden->Hidden, Hidden->Input.
+	dec [3]*layer
 }
 
 // New returns a model with Xavier-uniform weights (as Bora et al.'s code)
@@ -78,8 +79,8 @@ func New(cfg Config, seed uint64) *Model {
 		return &layer{W: mat.NewDense(in, out, w), B: make([]float64, out)}
 	}
 	m := &Model{Config: cfg}
-	m.Enc = [3]*layer{mk(cfg.Input, cfg.Hidden), mk(cfg.Hidden, cfg.Hidden), mk(cfg.Hidden, 2*cfg.Latent)}
-	m.Dec = [3]*layer{mk(cfg.Latent, cfg.Hidden), mk(cfg.Hidden, cfg.Hidden), mk(cfg.Hidden, cfg.Input)}
+	m.enc = [3]*layer{mk(cfg.Input, cfg.Hidden), mk(cfg.Hidden, cfg.Hidden), mk(cfg.Hidden, 2*cfg.Latent)}
+	m.dec = [3]*layer{mk(cfg.Latent, cfg.Hidden), mk(cfg.Hidden, cfg.Hidden), mk(cfg.Hidden, cfg.Input)}
 	return m
 }
 
@@ -87,7 +88,7 @@ func New(cfg Config, seed uint64) *Model {
 // of the weights and biases, so updates act in place).
 func (m *Model) params() [][]float64 {
 	var p [][]float64
-	for _, l := range append(m.Enc[:], m.Dec[:]...) {
+	for _, l := range append(m.enc[:], m.dec[:]...) {
 		p = append(p, l.W.RawMatrix().Data, l.B)
 	}
 	return p
@@ -187,11 +188,11 @@ func (m *Model) step(w *work, X, eps *mat.Dense, grad bool) Loss {
 	k := m.Config.Latent
 	b := float64(w.b)
 	// Encoder.
-	affine(w.ea1, X, m.Enc[0])
+	affine(w.ea1, X, m.enc[0])
 	apply(w.eh1, w.ea1, softplus)
-	affine(w.ea2, w.eh1, m.Enc[1])
+	affine(w.ea2, w.eh1, m.enc[1])
 	apply(w.eh2, w.ea2, softplus)
-	affine(w.eout, w.eh2, m.Enc[2])
+	affine(w.eout, w.eh2, m.enc[2])
 	// Reparameterise z = mu + exp(lv/2) eps and accumulate the KL term.
 	var kl float64
 	for i := 0; i < w.b; i++ {
@@ -203,11 +204,11 @@ func (m *Model) step(w *work, X, eps *mat.Dense, grad bool) Loss {
 		}
 	}
 	// Decoder.
-	affine(w.da1, w.z, m.Dec[0])
+	affine(w.da1, w.z, m.dec[0])
 	apply(w.dh1, w.da1, softplus)
-	affine(w.da2, w.dh1, m.Dec[1])
+	affine(w.da2, w.dh1, m.dec[1])
 	apply(w.dh2, w.da2, softplus)
-	affine(w.da3, w.dh2, m.Dec[2])
+	affine(w.da3, w.dh2, m.dec[2])
 	// BCE with logits a: softplus(a) - x a; gradient sigmoid(a) - x.
 	var rec float64
 	xa, a3, g3 := X.RawMatrix().Data, w.da3.RawMatrix().Data, w.g3.RawMatrix().Data
@@ -228,13 +229,13 @@ func (m *Model) step(w *work, X, eps *mat.Dense, grad bool) Loss {
 		colSum(w.grads[2*idx+1], gOut)
 	}
 	backLayer(5, w.dh2, w.g3)
-	w.gh.Mul(w.g3, m.Dec[2].W.T())
+	w.gh.Mul(w.g3, m.dec[2].W.T())
 	mulDeriv(w.ga, w.gh, w.da2)
 	backLayer(4, w.dh1, w.ga)
-	w.gh.Mul(w.ga, m.Dec[1].W.T())
+	w.gh.Mul(w.ga, m.dec[1].W.T())
 	mulDeriv(w.ga, w.gh, w.da1)
 	backLayer(3, w.z, w.ga)
-	w.gz.Mul(w.ga, m.Dec[0].W.T())
+	w.gz.Mul(w.ga, m.dec[0].W.T())
 	// Through the reparameterisation and the KL term.
 	for i := 0; i < w.b; i++ {
 		o, e, gz, g := w.eout.RawRowView(i), eps.RawRowView(i), w.gz.RawRowView(i), w.gout.RawRowView(i)
@@ -247,10 +248,10 @@ func (m *Model) step(w *work, X, eps *mat.Dense, grad bool) Loss {
 	}
 	// Encoder backward.
 	backLayer(2, w.eh2, w.gout)
-	w.gh2e.Mul(w.gout, m.Enc[2].W.T())
+	w.gh2e.Mul(w.gout, m.enc[2].W.T())
 	mulDeriv(w.ga, w.gh2e, w.ea2)
 	backLayer(1, w.eh1, w.ga)
-	w.gh.Mul(w.ga, m.Enc[1].W.T())
+	w.gh.Mul(w.ga, m.enc[1].W.T())
 	mulDeriv(w.ga, w.gh, w.ea1)
 	backLayer(0, X, w.ga)
 	return loss
@@ -281,13 +282,13 @@ func (m *Model) Decode(Z *mat.Dense) *mat.Dense {
 	b, _ := Z.Dims()
 	h := m.Config.Hidden
 	a1 := mat.NewDense(b, h, nil)
-	affine(a1, Z, m.Dec[0])
+	affine(a1, Z, m.dec[0])
 	apply(a1, a1, softplus)
 	a2 := mat.NewDense(b, h, nil)
-	affine(a2, a1, m.Dec[1])
+	affine(a2, a1, m.dec[1])
 	apply(a2, a2, softplus)
 	out := mat.NewDense(b, m.Config.Input, nil)
-	affine(out, a2, m.Dec[2])
+	affine(out, a2, m.dec[2])
 	apply(out, out, sigmoid)
 	return out
 }
@@ -297,12 +298,12 @@ func (m *Model) Encode(X *mat.Dense) *mat.Dense {
 	b, _ := X.Dims()
 	h, k := m.Config.Hidden, m.Config.Latent
 	a1 := mat.NewDense(b, h, nil)
-	affine(a1, X, m.Enc[0])
+	affine(a1, X, m.enc[0])
 	apply(a1, a1, softplus)
 	a2 := mat.NewDense(b, h, nil)
-	affine(a2, a1, m.Enc[1])
+	affine(a2, a1, m.enc[1])
 	apply(a2, a2, softplus)
 	out := mat.NewDense(b, 2*k, nil)
-	affine(out, a2, m.Enc[2])
+	affine(out, a2, m.enc[2])
 	return mat.DenseCopyOf(out.Slice(0, b, 0, k))
 }

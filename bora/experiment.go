@@ -110,7 +110,8 @@ type Cell struct {
 	M      int    `json:"m"`
 	// Mean is the mean over images of the per-pixel squared error
 	// ||x - xhat||^2 / n; Lo and Hi bound its 95% confidence interval
-	// (mean -+ 1.96 standard errors).
+	// (mean -+ 1.96 standard errors, the lower end clipped at 0 since
+	// errors are non-negative).
 	Mean float64 `json:"mean"`
 	Lo   float64 `json:"lo"`
 	Hi   float64 `json:"hi"`
@@ -348,7 +349,7 @@ func summarise(method string, m int, errs []float64) Cell {
 	if len(errs) > 1 {
 		half = 1.96 * math.Sqrt(ss/(n-1)/n)
 	}
-	return Cell{Method: method, M: m, Mean: mean, Lo: mean - half, Hi: mean + half, Errors: errs}
+	return Cell{Method: method, M: m, Mean: mean, Lo: math.Max(mean-half, 0), Hi: mean + half, Errors: errs}
 }
 
 // MeasurementsFor returns the number of measurements a method needs to reach

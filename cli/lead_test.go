@@ -219,3 +219,46 @@ func TestBoundsOutput(t *testing.T) {
 }
 
 var linopByNameForTest = linop.ByName
+
+// TestBoraOnTestdata runs the real-image comparison end to end on the
+// checked-in sample and the shipped MNIST decoder, at a tiny size.
+func TestBoraOnTestdata(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "bora")
+	stdout, _, err := leadRun("experiment", "bora", "--dataset", "mnist", "--data", "../data/testdata",
+		"--model", "../models/mnist-vae/model.json", "--quick", "--images", "2", "--m", "50",
+		"--steps", "60", "--restarts", "2", "--out", out, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid([]byte(stdout)) {
+		t.Fatalf("--json output is not JSON: %.300s", stdout)
+	}
+	for _, f := range []string{"error-vs-m.png", "error-vs-m.svg", "grid-m50.png", "table.txt", "results.json"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	g, err := os.Open(filepath.Join(out, "grid-m50.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := png.Decode(g); err != nil {
+		t.Errorf("grid is not a PNG: %v", err)
+	}
+}
+
+// TestMissingData: commands needing a data set say how to install it.
+func TestMissingData(t *testing.T) {
+	empty := t.TempDir()
+	for _, args := range [][]string{
+		{"experiment", "bora", "--dataset", "mnist", "--data", empty, "--model", "../models/mnist-vae/model.json", "--quick"},
+		{"train", "vae", "--dataset", "mnist", "--data", empty, "--out", filepath.Join(empty, "m")},
+	} {
+		_, _, err := leadRun(args...)
+		if err == nil || !strings.Contains(err.Error(), "gencs data install") {
+			t.Errorf("%v: error %v does not say to run gencs data install", args, err)
+		}
+	}
+}

@@ -562,3 +562,23 @@ func TestSweepHugeWorkerCount(t *testing.T) {
 		t.Fatalf("results differ from a 1-worker run:\n%s\n%s", a, b)
 	}
 }
+
+// TestSummaryCountsDuplicatesOnce: the same results file given twice must
+// not double the trial counts.
+func TestSummaryCountsDuplicatesOnce(t *testing.T) {
+	f := writeBadFixtures(t)
+	var o, e bytes.Buffer
+	env := &Env{Stdout: &o, Stderr: &e, Getenv: func(string) string { return "" }}
+	if err := Run(context.Background(), env, []string{"summary", f.p("results.jsonl"), f.p("results.jsonl"), "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Trials int `json:"trials"`
+	}
+	if err := json.Unmarshal(o.Bytes(), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("%v: %s", err, o.String())
+	}
+	if rows[0].Trials != 1 || !strings.Contains(e.String(), "1 duplicate") {
+		t.Fatalf("trials = %d (want 1); stderr %q", rows[0].Trials, e.String())
+	}
+}

@@ -88,19 +88,27 @@ func fmtSeconds(s float64) string {
 	return fmt.Sprintf("%.2fs", s)
 }
 
-// readResults reads and concatenates result files, warning about
-// truncated last lines.
+// readResults reads result files, warning about truncated last lines, and
+// combines them as merge does: a (trial, method) result present in several
+// files (the same file given twice, overlapping shards) counts once, so
+// success rates are not silently skewed; conflicting copies are reported
+// and the first is kept.
 func readResults(e *Env, paths []string) ([]experiment.Record, error) {
-	var all []experiment.Record
+	var inputs []experiment.Input
 	for _, p := range paths {
 		recs, err := experiment.ReadFile(p, func(msg string) { fmt.Fprintln(e.Stderr, "warning:", msg) })
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, recs...)
+		inputs = append(inputs, experiment.Input{Name: p, Records: recs})
 	}
+	all, rep := experiment.Merge(inputs, nil)
 	if len(all) == 0 {
 		return nil, fmt.Errorf("no valid result lines in %s", strings.Join(paths, ", "))
+	}
+	if rep.Duplicates > 0 || len(rep.Conflicts) > 0 {
+		fmt.Fprintf(e.Stderr, "warning: %d duplicate and %d conflicting result lines counted once (first kept; see gencs merge)\n",
+			rep.Duplicates, len(rep.Conflicts))
 	}
 	return all, nil
 }

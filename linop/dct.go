@@ -118,6 +118,9 @@ func checkRows(what string, n int, rows []int) error {
 	if n < 1 {
 		return fmt.Errorf("linop: %s: length n = %d, want n >= 1", what, n)
 	}
+	if n > MaxLength {
+		return fmt.Errorf("linop: %s: length n = %d exceeds the size limit %d", what, n, MaxLength)
+	}
 	if len(rows) < 1 {
 		return fmt.Errorf("linop: %s: no rows selected, want at least 1", what)
 	}

@@ -23,12 +23,35 @@ const (
 	streamNormEst
 )
 
+// MaxLength is the largest dimension (m or n) of an operator the
+// constructors build, and MaxEntries the largest m*n of an explicit
+// matrix (Gaussian, Rademacher, OrthonormalRows: 2 GB of float64). Larger
+// requests are errors rather than allocations that would exhaust memory.
+const (
+	MaxLength  = 1 << 26
+	MaxEntries = 1 << 28
+)
+
 func checkDims(what string, m, n int) error {
 	if m < 1 {
 		return fmt.Errorf("linop: %s: number of rows m = %d, want m >= 1", what, m)
 	}
 	if n < 1 {
 		return fmt.Errorf("linop: %s: number of columns n = %d, want n >= 1", what, n)
+	}
+	if m > MaxLength || n > MaxLength {
+		return fmt.Errorf("linop: %s: %d x %d exceeds the size limit %d", what, m, n, MaxLength)
+	}
+	return nil
+}
+
+// checkDense is checkDims plus the MaxEntries limit of explicit matrices.
+func checkDense(what string, m, n int) error {
+	if err := checkDims(what, m, n); err != nil {
+		return err
+	}
+	if int64(m)*int64(n) > MaxEntries {
+		return fmt.Errorf("linop: %s: %d x %d = %d entries exceeds the limit %d (subsampled dct or hadamard need no matrix)", what, m, n, int64(m)*int64(n), MaxEntries)
 	}
 	return nil
 }
@@ -47,7 +70,7 @@ func checkWide(what string, m, n int) error {
 // from the stream rng.New(seed, ...) in row-major order. With this scaling
 // E||Ax||^2 = ||x||^2 for every fixed x.
 func Gaussian(m, n int, seed uint64) (*Dense, error) {
-	if err := checkDims("Gaussian", m, n); err != nil {
+	if err := checkDense("Gaussian", m, n); err != nil {
 		return nil, err
 	}
 	r := rng.New(seed, streamGaussian)
@@ -62,7 +85,7 @@ func Gaussian(m, n int, seed uint64) (*Dense, error) {
 // Rademacher returns an m x n matrix with independent entries ±1/sqrt(m),
 // each sign equally likely, so that E||Ax||^2 = ||x||^2 for every fixed x.
 func Rademacher(m, n int, seed uint64) (*Dense, error) {
-	if err := checkDims("Rademacher", m, n); err != nil {
+	if err := checkDense("Rademacher", m, n); err != nil {
 		return nil, err
 	}
 	r := rng.New(seed, streamRademacher)
@@ -92,6 +115,9 @@ func Rademacher(m, n int, seed uint64) (*Dense, error) {
 // time.
 func OrthonormalRows(m, n int, seed uint64) (*Dense, error) {
 	if err := checkWide("OrthonormalRows", m, n); err != nil {
+		return nil, err
+	}
+	if err := checkDense("OrthonormalRows", m, n); err != nil {
 		return nil, err
 	}
 	r := rng.New(seed, streamOrthonormal)

@@ -262,3 +262,15 @@ func TestMissingData(t *testing.T) {
 		}
 	}
 }
+
+func TestRunRecoversPanics(t *testing.T) {
+	commands["test-panic"] = command{run: func(context.Context, *Env, []string) error { panic("boom") }}
+	defer delete(commands, "test-panic")
+	_, _, err := leadRun("test-panic")
+	if err == nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("err = %v", err)
+	}
+	if ExitCode(err) != 1 {
+		t.Errorf("exit code %d, want 1", ExitCode(err))
+	}
+}

@@ -77,7 +77,18 @@ var commands = map[string]command{
 }
 
 // Run executes the gencs command line args (without the program name).
-func Run(ctx context.Context, e *Env, args []string) error {
+// A panic inside a command is a bug; Run turns it into an error saying so
+// (with the command's name) rather than letting it print a stack trace.
+func Run(ctx context.Context, e *Env, args []string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			name := "gencs"
+			if len(args) > 0 {
+				name = args[0]
+			}
+			err = fmt.Errorf("%s: internal error (please report it with the command line): %v", name, p)
+		}
+	}()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(e.Stderr)
 		if len(args) == 0 {

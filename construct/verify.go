@@ -240,7 +240,12 @@ func (r *VerifyReport) String() string {
 		fmt.Fprintf(&b, ", alpha=%.3g", r.Alpha)
 	}
 	fmt.Fprintf(&b, "\n  depth %d, hidden widths %v, non-zeros %d, parameters %d\n", r.Depth, r.Widths, r.NonZeros, r.Params)
-	fmt.Fprintf(&b, "  outputs of %d random inputs: max %d non-zeros, histogram %v\n", r.Trials, r.MaxNonZeros, r.NonZeroHistory)
+	if len(r.NonZeroHistory) <= 33 {
+		fmt.Fprintf(&b, "  outputs of %d random inputs: max %d non-zeros, histogram %v\n", r.Trials, r.MaxNonZeros, r.NonZeroHistory)
+	} else {
+		// Dense outputs: a histogram over every count would fill the screen.
+		fmt.Fprintf(&b, "  outputs of %d random inputs: max %d non-zeros of %d (histogram in --json)\n", r.Trials, r.MaxNonZeros, r.OutputDim)
+	}
 	if r.PreimageTargets > 0 {
 		fmt.Fprintf(&b, "  preimages: %d/%d ok", r.PreimageOK, r.PreimageTargets)
 		if r.PreimageExactOK > 0 {

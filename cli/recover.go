@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/npyfile"
 	"github.com/gencs/gencs/sparse"
@@ -173,22 +175,7 @@ func residual(op linop.Operator, x, y []float64) float64 {
 
 // norm2 is the Euclidean norm, scaled so that entries near 1e±200 neither
 // overflow nor underflow when squared.
-func norm2(v []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, x := range v {
-		if x == 0 {
-			continue
-		}
-		a := math.Abs(x)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+func norm2(v []float64) float64 { return floats.Norm(v, 2) }
 
 func countNonzero(v []float64) int {
 	c := 0

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/linop"
@@ -117,22 +118,7 @@ func (p *problem) zero() Result {
 	return p.result(make([]float64, p.n), Converged, 0)
 }
 
-func norm(x []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+func norm(v []float64) float64 { return floats.Norm(v, 2) }
 
 func dot(x, y []float64) float64 {
 	var s float64

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/gencs/gencs/data"
@@ -241,5 +242,36 @@ func TestCSGMDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	}
 	if a, b := run(1), run(4); !mat.Equal(a, b) {
 		t.Fatal("estimates differ between GOMAXPROCS 1 and 4")
+	}
+}
+
+// TestConfigValidate: non-finite numbers, unknown methods and non-positive
+// measurement counts are rejected before any data is touched (Run used to
+// fail late with "objective NaN" for sigma = NaN or LR = Inf), while the
+// zero Config and the documented negative sigma (no noise) are valid.
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []Config{{}, {Sigma: -1, CSGM: CSGMOptions{ZPrior: -1}}, {Ms: []int{10, 784}, Methods: AllMethods}} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	for name, c := range map[string]Config{
+		"sigma":   {Sigma: math.NaN()},
+		"rate":    {CSGM: CSGMOptions{LR: math.Inf(1)}},
+		"z-prior": {CSGM: CSGMOptions{ZPrior: math.Inf(-1)}},
+		"Sparse":  {SparseGenAlpha: math.NaN()},
+		"Lasso":   {LassoAlpha: math.Inf(1)},
+		"steps":   {CSGM: CSGMOptions{Steps: MaxSteps + 1}},
+		"restart": {CSGM: CSGMOptions{Restarts: -1}},
+		"count":   {Ms: []int{0}},
+		"nosuch":  {Methods: []string{"nosuch"}},
+	} {
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v does not name it", name, err)
+		}
+		if _, err := Run(context.Background(), nil, nil, c, nil); err == nil {
+			t.Errorf("%s: Run accepted it", name)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -75,6 +76,53 @@ func (c Config) AScale() string {
 		return "unit"
 	}
 	return "1/m"
+}
+
+// MaxSteps and MaxRestarts bound CSGMOptions.Steps and Restarts in
+// Config.Validate, so that a typo cannot start a run of days.
+const (
+	MaxSteps    = 1000000
+	MaxRestarts = 10000
+)
+
+// Validate checks what can be judged from the configuration alone, before
+// any data or model is loaded: finite numbers in range, known method
+// names, positive measurement counts and bounded work. Each error names the
+// offending field. Run performs the checks that need the data (m <= pixels,
+// images <= test split).
+func (c Config) Validate() error {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !finite(c.Sigma):
+		return fmt.Errorf("sigma %v must be finite", c.Sigma)
+	case !finite(c.CSGM.LR) || c.CSGM.LR < 0:
+		return fmt.Errorf("CSGM learning rate %v must be positive and finite", c.CSGM.LR)
+	case !finite(c.CSGM.ZPrior):
+		return fmt.Errorf("CSGM z-prior weight %v must be finite", c.CSGM.ZPrior)
+	case !finite(c.SparseGenAlpha) || c.SparseGenAlpha < 0:
+		return fmt.Errorf("Sparse-Gen alpha %v must be positive and finite", c.SparseGenAlpha)
+	case !finite(c.LassoAlpha) || c.LassoAlpha < 0:
+		return fmt.Errorf("Lasso alpha %v must be positive and finite", c.LassoAlpha)
+	case c.Images < 0:
+		return fmt.Errorf("images %d must be positive", c.Images)
+	case c.CSGM.Steps < 0 || c.CSGM.Steps > MaxSteps:
+		return fmt.Errorf("CSGM steps %d must be in 1..%d", c.CSGM.Steps, MaxSteps)
+	case c.CSGM.Restarts < 0 || c.CSGM.Restarts > MaxRestarts:
+		return fmt.Errorf("CSGM restarts %d must be in 1..%d", c.CSGM.Restarts, MaxRestarts)
+	case c.OMPK < 0 || c.LassoIters < 0:
+		return fmt.Errorf("OMPK %d and LassoIters %d must be >= 0", c.OMPK, c.LassoIters)
+	}
+	for _, m := range c.Ms {
+		if m < 1 {
+			return fmt.Errorf("measurement count %d must be >= 1", m)
+		}
+	}
+	for _, me := range c.Methods {
+		if !slices.Contains(AllMethods, me) {
+			return fmt.Errorf("unknown method %q (want %s)", me, strings.Join(AllMethods, ", "))
+		}
+	}
+	return nil
 }
 
 func (c Config) withDefaults() Config {
@@ -153,6 +201,9 @@ func (r *Results) Cell(method string, m int) *Cell {
 // method. G is the decoder (nil skips the generative methods). progress,
 // if not nil, receives one line per finished (m, method).
 func Run(ctx context.Context, G *nn.Network, set *data.Set, cfg Config, progress func(string)) (*Results, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("bora: %w", err)
+	}
 	cfg = cfg.withDefaults()
 	n := set.Dim()
 	if G != nil {

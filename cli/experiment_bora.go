@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +19,9 @@ import (
 	"github.com/gencs/gencs/internal/atomicfile"
 	"github.com/gencs/gencs/nn"
 )
+
+// mnistPixels is the size of an MNIST or Fashion-MNIST image (28x28).
+const mnistPixels = 784
 
 // modelsEnv overrides the directory searched for shipped decoders.
 const modelsEnv = "GENCS_MODELS"
@@ -74,16 +79,16 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	dataset := fs.String("dataset", "mnist", "data set: mnist or fashion")
 	modelPath := fs.String("model", "", "decoder model file (default models/<dataset>-vae/model.json)")
 	msFlag := fs.String("m", "", "comma-separated measurement counts (default 10,25,50,100,200,300,400,500,750; --quick: 25,50,100,200,400,750)")
-	images := fs.Int("images", 0, "number of test images (default 5; --quick: 4)")
-	sigma := fs.Float64("sigma", 0.1, "measurement noise standard deviation per entry")
+	images := fs.Int("images", 0, "number of test images (0 = default 5; --quick: 4)")
+	sigma := fs.Float64("sigma", 0.1, "measurement noise standard deviation per entry, >= 0")
 	aScale := fs.String("a-scale", "unit", "entries of A: unit = N(0,1) as Bora et al., 1/m = N(0,1/m)")
 	out := fs.String("out", "", "output directory (default bora-<dataset>)")
 	quick := fs.Bool("quick", false, "small, fast run: fewer m, images, CSGM steps and restarts")
 	seed := fs.Uint64("seed", 1, "seed for images, A, noise and CSGM starts")
-	steps := fs.Int("steps", 0, "CSGM Adam steps (default 1000; --quick: 300)")
-	restarts := fs.Int("restarts", 0, "CSGM random restarts (default 10; --quick: 3)")
+	steps := fs.Int("steps", 0, "CSGM Adam steps (0 = default 1000; --quick: 300)")
+	restarts := fs.Int("restarts", 0, "CSGM random restarts (0 = default 10; --quick: 3)")
 	lr := fs.Float64("lr", 0.01, "CSGM Adam learning rate")
-	zprior := fs.Float64("zprior", 0.1, "CSGM z-prior weight")
+	zprior := fs.Float64("zprior", 0.1, "CSGM z-prior weight, >= 0")
 	sgAlpha := fs.Float64("sparse-alpha", 2, "Sparse-Gen l1 weight on the deviation nu, times var(A_ij)/sqrt(m)")
 	lassoAlpha := fs.Float64("lasso-alpha", 0.1, "Lasso alpha (scikit-learn convention, as Bora et al.)")
 	methods := fs.String("methods", strings.Join(bora.AllMethods, ","), "methods to run")
@@ -107,8 +112,29 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	if *zprior == 0 {
 		cfg.CSGM.ZPrior = -1
 	}
-	if *sigma < 0 || *zprior < 0 || !(*lr > 0) || *sgAlpha <= 0 || *lassoAlpha <= 0 {
-		return usagef("--sigma and --zprior must be >= 0; --lr, --sparse-alpha and --lasso-alpha > 0")
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--sigma", *sigma}, {"--zprior", *zprior}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return usagef("%s must be a finite number >= 0 (got %v)", f.name, f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--lr", *lr}, {"--sparse-alpha", *sgAlpha}, {"--lasso-alpha", *lassoAlpha}} {
+		if err := positiveFinite(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		name     string
+		v, limit int
+	}{{"--images", *images, 1 << 20}, {"--steps", *steps, bora.MaxSteps}, {"--restarts", *restarts, bora.MaxRestarts}} {
+		if f.v < 0 || f.v > f.limit {
+			return usagef("%s must be in 0..%d (0 = default; got %d)", f.name, f.limit, f.v)
+		}
 	}
 	switch *aScale {
 	case "unit":
@@ -127,6 +153,11 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 		if cfg.Ms, err = parseInts(*msFlag); err != nil {
 			return usagef("--m: %v", err)
 		}
+		for _, m := range cfg.Ms {
+			if m > mnistPixels {
+				return usagef("--m: %d exceeds the %d pixels of a 28x28 image", m, mnistPixels)
+			}
+		}
 	}
 	if *images != 0 {
 		cfg.Images = *images
@@ -137,10 +168,18 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	if *restarts != 0 {
 		cfg.CSGM.Restarts = *restarts
 	}
-	if cfg.Images < 1 || cfg.CSGM.Steps < 1 || cfg.CSGM.Restarts < 1 {
-		return usagef("--images, --steps and --restarts must be positive")
+	cfg.Methods = splitList(*methods)
+	if len(cfg.Methods) == 0 {
+		return usagef("--methods: empty list (want some of %s)", strings.Join(bora.AllMethods, ", "))
 	}
-	cfg.Methods = strings.Split(*methods, ",")
+	for _, me := range cfg.Methods {
+		if !slices.Contains(bora.AllMethods, me) {
+			return usagef("--methods: unknown method %q (want %s)", me, strings.Join(bora.AllMethods, ", "))
+		}
+	}
+	if err := cfg.Validate(); err != nil { // anything the checks above missed
+		return &UsageError{err}
+	}
 	dir := *dataDir
 	if dir == "" {
 		dir = data.Dir(e.getenv)

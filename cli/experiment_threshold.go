@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/gencs/gencs/construct/codegen"
 	"github.com/gencs/gencs/game"
 	"github.com/gencs/gencs/linop"
 )
@@ -17,7 +19,7 @@ import (
 // a plot.
 func experimentThreshold(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet(e, "experiment threshold", "[--out fig.png|fig.svg] [--json] [--quick] [--trials T] [--seed S] [--decoders list] [--ks list] [--ratios list]")
-	out := fs.String("out", "", "write the plot to this .png or .svg file")
+	out := fs.String("out", "", "write the plot to this .png, .svg or .pdf file")
 	asJSON := fs.Bool("json", false, "print the study as JSON")
 	quick := fs.Bool("quick", false, "smaller study (k in {2,4}, fewer trials)")
 	trials := fs.Int("trials", 0, "games per (configuration, m) (0 = 24, or 12 with --quick)")
@@ -28,7 +30,7 @@ func experimentThreshold(ctx context.Context, e *Env, args []string) error {
 	block := fs.Int("block", 21, "n/k")
 	D := fs.Int("D", 96, "stacking base D = 48(C+1); smaller D means more noise per chunk")
 	chunks := fs.Int("chunks", 3, "chunks t per game")
-	maxCode := fs.Int("max-code-dim", 0, "cap the binary code dimension M, |P'| <= 2^M (0 = block/4)")
+	maxCode := fs.Int("max-code-dim", 0, "cap the binary code dimension M, |P'| <= 2^M, >= 0 (0 = block/4)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,7 +50,7 @@ func experimentThreshold(ctx context.Context, e *Env, args []string) error {
 	for _, d := range splitList(*decoders) {
 		dec, err := game.ParseDecoder(d)
 		if err != nil {
-			return usagef("experiment threshold: %v", err)
+			return usagef("--decoders: %v", err)
 		}
 		sc.Decoders = append(sc.Decoders, dec)
 	}
@@ -57,7 +59,7 @@ func experimentThreshold(ctx context.Context, e *Env, args []string) error {
 		for _, s := range splitList(*ks) {
 			k, err := strconv.Atoi(s)
 			if err != nil || k < 1 {
-				return usagef("experiment threshold: --ks: %q is not a positive integer", s)
+				return usagef("--ks: %q is not a positive integer", s)
 			}
 			sc.Ks = append(sc.Ks, k)
 		}
@@ -67,23 +69,51 @@ func experimentThreshold(ctx context.Context, e *Env, args []string) error {
 		for _, s := range splitList(*ratios) {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil || !(v >= 4) || math.IsInf(v, 0) {
-				return usagef("experiment threshold: --ratios: %q must be a number >= 4", s)
+				return usagef("--ratios: %q must be a number >= 4", s)
 			}
 			sc.Ratios = append(sc.Ratios, v)
 		}
 	}
-	if *D < 2 || *chunks < 1 || *chunks > 64 {
-		return usagef("experiment threshold: need --D >= 2 and 1 <= --chunks <= 64")
+	if *D < 2 {
+		return usagef("--D must be >= 2 (got %d)", *D)
+	}
+	if *chunks < 1 || *chunks > 64 {
+		return usagef("--chunks must be in 1..64 (got %d)", *chunks)
 	}
 	if *block < 2 {
-		return usagef("experiment threshold: --block must be >= 2")
+		return usagef("--block must be >= 2 (got %d)", *block)
+	}
+	if err := nonNegative("--trials", *trials); err != nil {
+		return err
+	}
+	if err := nonNegative("--max-code-dim", *maxCode); err != nil {
+		return err
+	}
+	ksCheck := sc.Ks
+	if len(ksCheck) == 0 {
+		ksCheck = []int{2, 4, 6} // game.StudyConfig's default
+	}
+	for _, k := range ksCheck {
+		if k > codegen.MaxN / *block {
+			return usagef("--block %d times k = %d is over the limit n <= %d", *block, k, codegen.MaxN)
+		}
+	}
+	if *out != "" {
+		switch strings.ToLower(filepath.Ext(*out)) {
+		case ".png", ".svg", ".pdf":
+		default:
+			return usagef("--out must name a .png, .svg or .pdf file (got %q)", *out)
+		}
+		if err := checkOutDir(*out); err != nil {
+			return err
+		}
 	}
 	progress := func(t game.Threshold) {
 		fmt.Fprintf(e.Stderr, "  %-10s k=%d Lr/δ=%-6g m*=%d [%d, %d]\n", t.Decoder, t.K, t.Ratio, t.MStar, t.MLo, t.MHi)
 	}
 	st, err := game.RunStudy(ctx, sc, progress)
 	if err != nil {
-		return err
+		return gameError(err)
 	}
 	if *out != "" {
 		if err := st.Plot(*out); err != nil {
@@ -130,16 +160,16 @@ func experimentLemma31(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *m < 1 || *n < *m || *n > 4096 {
-		return usagef("experiment lemma31: need 1 <= m <= n <= 4096, got m = %d, n = %d", *m, *n)
+		return usagef("--m and --n: need 1 <= m <= n <= 4096, got m = %d, n = %d", *m, *n)
 	}
 	if *trials < 1 {
-		return usagef("experiment lemma31: --trials must be >= 1")
+		return usagef("--trials must be >= 1 (got %d)", *trials)
 	}
 	var bs []int
 	for _, s := range splitList(*bits) {
 		b, err := strconv.Atoi(s)
 		if err != nil || b < 0 || b > linop.MaxBits {
-			return usagef("experiment lemma31: --bits: %q is not an integer in [0, %d]", s, linop.MaxBits)
+			return usagef("--bits: %q is not an integer in [0, %d]", s, linop.MaxBits)
 		}
 		bs = append(bs, b)
 	}

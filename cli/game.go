@@ -3,31 +3,83 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"strings"
 
+	"github.com/gencs/gencs/construct/codegen"
 	"github.com/gencs/gencs/game"
+	"github.com/gencs/gencs/linop"
 )
+
+// positiveFinite returns a usage error naming flag unless v is a positive
+// finite number.
+func positiveFinite(flag string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return usagef("%s must be a positive finite number (got %v)", flag, v)
+	}
+	return nil
+}
+
+// nonNegative returns a usage error naming flag when v < 0.
+func nonNegative(flag string, v int) error {
+	if v < 0 {
+		return usagef("%s must be >= 0 (got %d)", flag, v)
+	}
+	return nil
+}
+
+// checkCodegenShape validates the Theorem 2.1 parameters n, k and p that
+// can be judged from the command line alone (usage errors naming the flag).
+func checkCodegenShape(n, k, p int) error {
+	switch {
+	case n < 1:
+		return usagef("--n must be >= 1 (got %d)", n)
+	case n > codegen.MaxN:
+		return usagef("--n %d is over the limit %d", n, codegen.MaxN)
+	case k < 1 || k > n:
+		return usagef("--k must be in 1..n = %d (got %d)", n, k)
+	case n%k != 0:
+		return usagef("--n %d must be divisible by --k %d", n, k)
+	case p != 1 && p != 2:
+		return usagef("--p must be 1 or 2 (got %d)", p)
+	}
+	return nil
+}
+
+// codegenError makes codegen's parameter errors (which depend on the
+// arguments alone) usage errors, without repeating the "codegen:" prefix.
+func codegenError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "codegen: ")
+	for _, target := range []error{codegen.ErrNorm, codegen.ErrDivisible, codegen.ErrRadius, codegen.ErrParameters, codegen.ErrTooLarge} {
+		if errors.Is(err, target) {
+			return usagef("%s", msg)
+		}
+	}
+	return errors.New(msg)
+}
 
 // cmdGame plays one configuration of the Augmented Indexing game.
 func cmdGame(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet(e, "game", "[--n N --k K --L L --r r --delta D --m M --b B --decoder exhaustive|csgm|exact --trials T --seed S] [--json]")
 	n := fs.Int("n", 48, "signal dimension n (divisible by k)")
 	k := fs.Int("k", 2, "latent dimension k")
-	p := fs.Int("p", 2, "norm p: 1 or 2")
+	p := fs.Int("p", 2, "norm p of the recovery guarantee: 1 or 2 (Theorem 1.1 holds for both)")
 	L := fs.Float64("L", 1, "Lipschitz scale L")
 	r := fs.Float64("r", 1, "latent radius r")
 	delta := fs.Float64("delta", 1.0/1024, "additive error delta (R = sqrt(L r delta), |P'| = floor(sqrt(L r/delta)))")
 	m := fs.Int("m", 4, "number of measurements m")
-	b := fs.Int("b", 0, "bits per entry of A' (0 = the proof's ceil(log2(D^t n^4)), capped at 64)")
-	D := fs.Int("D", 96, "stacking base D = 48(C+1)")
-	chunks := fs.Int("chunks", 0, "number of chunks t (0 = floor(log2 n))")
-	prec := fs.Uint("prec", 0, "big.Float precision in bits for the message (0 = exact, 53 = float64)")
-	query := fs.Int("query", 0, "force Bob's chunk j (0 = uniform random bit)")
+	b := fs.Int("b", 0, "bits per entry of A', 0..64 (0 = the proof's ceil(log2(D^t n^4)), capped at 64)")
+	D := fs.Int("D", 96, "stacking base D = 48(C+1), >= 2 (0 = 96)")
+	chunks := fs.Int("chunks", 0, "number of chunks t, 1..64 (0 = floor(log2 n))")
+	prec := fs.Uint("prec", 0, "big.Float precision in bits for the message, 53..1048576 (0 = exact, 53 = float64)")
+	query := fs.Int("query", 0, "force Bob's chunk j, 1..t (0 = uniform random bit)")
 	decoder := fs.String("decoder", "exhaustive", "Bob's decoder: exhaustive | csgm | exact")
-	trials := fs.Int("trials", 30, "number of games")
+	trials := fs.Int("trials", 30, "number of games (0 = 30)")
 	seed := fs.Uint64("seed", 1, "seed")
-	restarts := fs.Int("restarts", 32, "CSGM restarts")
-	iters := fs.Int("iters", 300, "CSGM iterations per restart")
+	restarts := fs.Int("restarts", 32, "CSGM restarts (0 = 32)")
+	iters := fs.Int("iters", 300, "CSGM iterations per restart (0 = 300)")
 	loose := fs.Bool("allow-large-delta", false, "allow delta >= R/24 (outside the proof's hypothesis)")
 	maxCode := fs.Int("max-code-dim", 0, "cap the binary code dimension (0 = none)")
 	precTable := fs.Int("precision", 0, "instead of one run: for t = 1..N chunks, report how many chunks float64 (53), 64, 113 and 256-bit arithmetic support")
@@ -41,10 +93,55 @@ func cmdGame(ctx context.Context, e *Env, args []string) error {
 	}
 	dec, err := game.ParseDecoder(*decoder)
 	if err != nil {
-		return usagef("game: %v", err)
+		return usagef("--decoder: %v", err)
 	}
-	if *prec > 1<<20 {
-		return usagef("game: --prec %d is unreasonably large", *prec)
+	if err := checkCodegenShape(*n, *k, *p); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--L", *L}, {"--r", *r}, {"--delta", *delta}} {
+		if err := positiveFinite(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	ratio := *L * *r / *delta
+	if math.IsInf(ratio, 0) || ratio == 0 {
+		return usagef("--L * --r / --delta = %v is out of range", ratio)
+	}
+	if R := math.Sqrt(*L * *r * *delta); !*loose && *delta >= R/24 {
+		return usagef("--delta %g: the proof needs delta < R/24, i.e. L r/delta > 576 (got %.4g); pass --allow-large-delta to play anyway", *delta, ratio)
+	}
+	if *m < 1 || *m > *n {
+		return usagef("--m must be in 1..n = %d (got %d)", *n, *m)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"--trials", *trials}, {"--D", *D}, {"--iters", *iters}, {"--b", *b}, {"--chunks", *chunks}, {"--restarts", *restarts}, {"--max-code-dim", *maxCode}, {"--query", *query}} {
+		if err := nonNegative(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if *D == 1 {
+		return usagef("--D must be >= 2, or 0 for the default 96 (got 1)")
+	}
+	if *b > linop.MaxBits {
+		return usagef("--b must be in 0..%d (got %d)", linop.MaxBits, *b)
+	}
+	t := *chunks
+	if t == 0 {
+		t = max(1, int(math.Floor(math.Log2(float64(*n)))))
+	}
+	if t > 64 {
+		return usagef("--chunks must be in 1..64 (got %d)", t)
+	}
+	if *query > t {
+		return usagef("--query must be in 0..%d (the number of chunks; got %d)", t, *query)
+	}
+	if *prec != 0 && (*prec < 53 || *prec > 1<<20) {
+		return usagef("--prec must be 0 (exact) or in 53..%d (got %d)", 1<<20, *prec)
 	}
 	cfg := game.Config{
 		N: *n, K: *k, P: *p, L: *L, Rlat: *r, Delta: *delta, Seed: *seed,
@@ -53,12 +150,12 @@ func cmdGame(ctx context.Context, e *Env, args []string) error {
 		Decoder: dec, Trials: *trials, Restarts: *restarts, Iters: *iters,
 	}
 	if *precTable < 0 || *precTable > 64 {
-		return usagef("game: --precision must be in 0..64")
+		return usagef("--precision must be in 0..64 (got %d)", *precTable)
 	}
 	if *precTable > 0 {
 		rows, err := game.PrecisionStudy(ctx, cfg, []uint{53, 64, 113, 256, 0}, *precTable)
 		if err != nil {
-			return err
+			return gameError(err)
 		}
 		if *asJSON {
 			enc := json.NewEncoder(e.Stdout)
@@ -70,7 +167,7 @@ func cmdGame(ctx context.Context, e *Env, args []string) error {
 	}
 	res, err := game.Run(ctx, cfg)
 	if err != nil {
-		return err
+		return gameError(err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Stdout)
@@ -91,4 +188,18 @@ func cmdGame(ctx context.Context, e *Env, args []string) error {
 		res.Successes, res.Trials, res.SuccessRate, res.WilsonLo, res.WilsonHi, res.ChunkRight, res.Trials)
 	fmt.Fprintf(w, "  success > 2/3:  %v\n", res.Wins)
 	return nil
+}
+
+// gameError maps errors of package game: parameter errors that slipped
+// past the checks above are still usage errors.
+func gameError(err error) error {
+	if errors.Is(err, game.ErrConfig) || errors.Is(err, game.ErrDelta) {
+		return &UsageError{err}
+	}
+	for _, target := range []error{codegen.ErrNorm, codegen.ErrDivisible, codegen.ErrRadius, codegen.ErrParameters, codegen.ErrTooLarge} {
+		if errors.Is(err, target) {
+			return &UsageError{err}
+		}
+	}
+	return err
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gencs/gencs/data"
@@ -47,10 +49,10 @@ func trainVAE(ctx context.Context, e *Env, args []string) error {
 	out := fs.String("out", "", "output directory for the decoder model (required)")
 	batch := fs.Int("batch", 100, "minibatch size")
 	lr := fs.Float64("lr", 0.001, "Adam learning rate")
-	latent := fs.Int("latent", 20, "latent dimension")
-	hidden := fs.Int("hidden", 500, "hidden layer width")
+	latent := fs.Int("latent", 20, "latent dimension (at most vae.MaxLatent = 1024)")
+	hidden := fs.Int("hidden", 500, "hidden layer width (at most vae.MaxHidden = 2048)")
 	dataDir := fs.String("data", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
-	maxSteps := fs.Int("max-steps", 0, "stop after this many minibatch steps (smoke tests)")
+	maxSteps := fs.Int("max-steps", 0, "stop after this many minibatch steps, >= 0 (0 = no limit; for smoke tests)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -61,8 +63,25 @@ func trainVAE(ctx context.Context, e *Env, args []string) error {
 	if *out == "" {
 		return usagef("--out DIR is required")
 	}
-	if *epochs < 1 || *batch < 1 || !(*lr > 0) || *latent < 1 || *hidden < 1 {
-		return usagef("--epochs, --batch, --lr, --latent and --hidden must be positive")
+	if !slices.Contains(data.Names(), *dataset) {
+		return usagef("--dataset %q: want %s", *dataset, strings.Join(data.Names(), " or "))
+	}
+	for _, f := range []struct {
+		name     string
+		v, limit int
+	}{{"--epochs", *epochs, 1 << 20}, {"--batch", *batch, 1 << 20}, {"--latent", *latent, vae.MaxLatent}, {"--hidden", *hidden, vae.MaxHidden}} {
+		if f.v < 1 || f.v > f.limit {
+			return usagef("%s must be in 1..%d (got %d)", f.name, f.limit, f.v)
+		}
+	}
+	if err := positiveFinite("--lr", *lr); err != nil {
+		return err
+	}
+	if err := nonNegative("--max-steps", *maxSteps); err != nil {
+		return err
+	}
+	if err := checkOutDir(*out); err != nil {
+		return err
 	}
 	dir := *dataDir
 	if dir == "" {

@@ -29,13 +29,13 @@ func cmdVerify(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *model == "" {
-		return usagef("verify: --model DIR/model.json is required")
+		return usagef("--model DIR/model.json is required")
 	}
 	if *trials < 1 {
-		return usagef("verify: --trials must be >= 1 (got %d)", *trials)
+		return usagef("--trials must be >= 1 (got %d)", *trials)
 	}
 	if *k < 0 {
-		return usagef("verify: --k must be >= 0 (got %d)", *k)
+		return usagef("--k must be >= 0 (got %d)", *k)
 	}
 	net, err := nn.Load(*model)
 	if err != nil {

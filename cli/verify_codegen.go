@@ -16,7 +16,7 @@ import (
 func verifyCodegen(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet(e, "verify", "--model DIR/model.json [--trials T] [--seed S] [--json]")
 	model := fs.String("model", "", "model manifest (DIR/model.json)")
-	trials := fs.Int("trials", 20000, "random latent pairs for the Lipschitz probe")
+	trials := fs.Int("trials", 20000, "random latent pairs for the Lipschitz probe (>= 1)")
 	seed := fs.Uint64("seed", 1, "sampling seed")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	_ = fs.Int("k", 0, "ignored for codegen models (k is read from the model)")
@@ -28,29 +28,29 @@ func verifyCodegen(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *model == "" {
-		return usagef("verify: --model is required")
+		return usagef("--model is required")
 	}
 	if *trials < 1 {
-		return usagef("verify: --trials must be >= 1")
+		return usagef("--trials must be >= 1")
 	}
 	net, err := nn.Load(*model)
 	if err != nil {
 		return err
 	}
 	if net.Kind != codegen.Kind {
-		return fmt.Errorf("verify: %s has kind %q, want %q", *model, net.Kind, codegen.Kind)
+		return fmt.Errorf("%s has kind %q, want %q", *model, net.Kind, codegen.Kind)
 	}
 	params, err := codegen.FromMeta(net.Meta)
 	if err != nil {
-		return fmt.Errorf("verify: %s: %w", *model, err)
+		return fmt.Errorf("%s: %w", *model, err)
 	}
 	g, err := codegen.New(params)
 	if err != nil {
-		return fmt.Errorf("verify: %s: rebuilding the generator: %w", *model, err)
+		return fmt.Errorf("%s: rebuilding the generator: %w", *model, err)
 	}
 	k, n := net.Dims()
 	if k != params.K || n != params.N {
-		return fmt.Errorf("verify: %s: network is %d -> %d but its metadata says k = %d, n = %d", *model, k, n, params.K, params.N)
+		return fmt.Errorf("%s: network is %d -> %d but its metadata says k = %d, n = %d", *model, k, n, params.K, params.N)
 	}
 	// The stored network must compute G: compare on X and on random points.
 	worst := 0.0
@@ -81,7 +81,7 @@ func verifyCodegen(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "  stored network vs rebuilt G: max |difference| %.3g\n", worst)
 	}
 	if !rep.OK {
-		return fmt.Errorf("verify: %d claim(s) failed", len(rep.Failures))
+		return fmt.Errorf("%d claim(s) failed", len(rep.Failures))
 	}
 	return nil
 }

@@ -196,32 +196,32 @@ func NewSetup(cfg Config) (*Setup, error) {
 	}
 	switch {
 	case !(cfg.L > 0) || !(cfg.Rlat > 0) || !(cfg.Delta > 0) || math.IsInf(cfg.L*cfg.Rlat/cfg.Delta, 0):
-		return nil, fmt.Errorf("game: L = %g, r = %g, delta = %g: %w: need positive finite values", cfg.L, cfg.Rlat, cfg.Delta, ErrConfig)
+		return nil, fmt.Errorf("L = %g, r = %g, delta = %g: %w: need positive finite values", cfg.L, cfg.Rlat, cfg.Delta, ErrConfig)
 	case cfg.M < 1 || cfg.M > cfg.N:
-		return nil, fmt.Errorf("game: m = %d: %w: need 1 <= m <= n = %d (orthonormal rows)", cfg.M, ErrConfig, cfg.N)
+		return nil, fmt.Errorf("m = %d: %w: need 1 <= m <= n = %d (orthonormal rows)", cfg.M, ErrConfig, cfg.N)
 	case cfg.D < 2:
-		return nil, fmt.Errorf("game: D = %d: %w: need D >= 2", cfg.D, ErrConfig)
+		return nil, fmt.Errorf("D = %d: %w: need D >= 2", cfg.D, ErrConfig)
 	case cfg.Chunks < 1 || cfg.Chunks > 64:
-		return nil, fmt.Errorf("game: chunks = %d: %w: need 1..64", cfg.Chunks, ErrConfig)
+		return nil, fmt.Errorf("chunks = %d: %w: need 1..64", cfg.Chunks, ErrConfig)
 	case cfg.Bits < 0 || cfg.Bits > linop.MaxBits:
-		return nil, fmt.Errorf("game: b = %d: %w: need 0..%d", cfg.Bits, ErrConfig, linop.MaxBits)
+		return nil, fmt.Errorf("b = %d: %w: need 0..%d", cfg.Bits, ErrConfig, linop.MaxBits)
 	case cfg.Prec != 0 && cfg.Prec < 53:
-		return nil, fmt.Errorf("game: prec = %d: %w: need 0 (exact) or >= 53", cfg.Prec, ErrConfig)
+		return nil, fmt.Errorf("prec = %d: %w: need 0 (exact) or >= 53", cfg.Prec, ErrConfig)
 	case cfg.Query < 0 || cfg.Query > cfg.Chunks:
-		return nil, fmt.Errorf("game: query chunk %d: %w: need 0..%d", cfg.Query, ErrConfig, cfg.Chunks)
+		return nil, fmt.Errorf("query chunk %d: %w: need 0..%d", cfg.Query, ErrConfig, cfg.Chunks)
 	case cfg.Trials < 1:
-		return nil, fmt.Errorf("game: trials = %d: %w", cfg.Trials, ErrConfig)
+		return nil, fmt.Errorf("trials = %d: %w", cfg.Trials, ErrConfig)
 	}
 	R := math.Sqrt(cfg.L * cfg.Rlat * cfg.Delta)
 	if !cfg.AllowLargeDelta && cfg.Delta >= R/24 {
-		return nil, fmt.Errorf("game: delta = %g, R = %g: %w (got L r/delta = %.4g)", cfg.Delta, R, ErrDelta, cfg.L*cfg.Rlat/cfg.Delta)
+		return nil, fmt.Errorf("delta = %g, R = %g: %w (got L r/delta = %.4g)", cfg.Delta, R, ErrDelta, cfg.L*cfg.Rlat/cfg.Delta)
 	}
 	g, err := codegen.New(codegen.Params{N: cfg.N, K: cfg.K, L: cfg.L, Rlat: cfg.Rlat, R: R, P: cfg.P, Seed: cfg.Seed, MaxCodeDim: cfg.MaxCodeDim})
 	if err != nil {
-		return nil, fmt.Errorf("game: %w", err)
+		return nil, err
 	}
 	if g.NumX() < 2 {
-		return nil, fmt.Errorf("game: |X| = %d: %w: need at least 2 points", g.NumX(), ErrConfig)
+		return nil, fmt.Errorf("|X| = %d: %w: need at least 2 points", g.NumX(), ErrConfig)
 	}
 	if cfg.Decoder == Exact {
 		J := len(g.Points) - 1
@@ -230,7 +230,7 @@ func NewSetup(cfg Config) (*Setup, error) {
 			lim = ExactLimit
 		}
 		if math.Pow(float64(J), float64(cfg.K)) > float64(lim) {
-			return nil, fmt.Errorf("game: exact decoder: (|P'|-1)^k = %d^%d segment choices exceed the limit %d; use a smaller k or L r/delta, or --decoder csgm", J, cfg.K, lim)
+			return nil, fmt.Errorf("exact decoder: (|P'|-1)^k = %d^%d segment choices exceed the limit %d; use a smaller k or L r/delta, or --decoder csgm", J, cfg.K, lim)
 		}
 	}
 	return &Setup{Cfg: cfg, Gen: g, Inst: NewInstance(g), R: R}, nil
@@ -303,7 +303,7 @@ func (s *Setup) Run(ctx context.Context) (Result, error) {
 		DBits: cfg.Chunks * chunkBits, Prec: cfg.Prec, Trials: cfg.Trials, MessageExact: true,
 	}
 	if chunkBits < 1 {
-		return res, fmt.Errorf("game: |X| = %d gives chunks of 0 bits", g.NumX())
+		return res, fmt.Errorf("|X| = %d gives chunks of 0 bits", g.NumX())
 	}
 	outs := make([]trialOut, cfg.Trials)
 	workers := cfg.Workers
@@ -370,7 +370,7 @@ func (s *Setup) trial(ctx context.Context, t, bits, chunkBits int) trialOut {
 	// Shared randomness: A with orthonormal rows, rounded to b bits.
 	A, err := linop.OrthonormalRows(m, n, rng.Derive(cfg.Seed, 0xa, uint64(t)))
 	if err != nil {
-		return trialOut{err: fmt.Errorf("game: %w", err)}
+		return trialOut{err: err}
 	}
 	Ar := linop.RoundBits(A.M, bits)
 	// Alice's string, chunk by chunk: value[j] for chunk j = 1..T.
@@ -485,7 +485,7 @@ func (s *Setup) decode(ctx context.Context, A *linop.Dense, y []float64, t int) 
 	case Exact:
 		z, _, ok := s.Inst.ExactMinimizer(A.M, y, s.Cfg.ExactLimit)
 		if !ok {
-			return 0, fmt.Errorf("game: exact decoder: too many segment choices")
+			return 0, fmt.Errorf("exact decoder: too many segment choices")
 		}
 		return s.Inst.NearestInSignal(s.Gen.Forward(nil, z)), nil
 	case CSGM:
@@ -505,11 +505,11 @@ func (s *Setup) decode(ctx context.Context, A *linop.Dense, y []float64, t int) 
 			Workers: 1, Seed: rng.Derive(s.Cfg.Seed, 0xc6, uint64(t)), NoHistory: true,
 		})
 		if err != nil {
-			return 0, fmt.Errorf("game: csgm: %w", err)
+			return 0, fmt.Errorf("csgm: %w", err)
 		}
 		return s.Inst.NearestInSignal(g.Forward(nil, res.Z)), nil
 	}
-	return 0, fmt.Errorf("game: unknown decoder %v", s.Cfg.Decoder)
+	return 0, fmt.Errorf("unknown decoder %v", s.Cfg.Decoder)
 }
 
 // smartStart places each latent coordinate at the node of the curve whose

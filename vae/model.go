@@ -29,6 +29,29 @@ type Config struct {
 	Latent int
 }
 
+// Size limits checked by Config.Validate. With two Hidden x Hidden layers
+// and Adam's two moment estimates, Hidden = 2048 needs about 0.4 GB;
+// larger widths (or 10^8, a typo) would exhaust memory.
+const (
+	MaxInput  = 1 << 16
+	MaxHidden = 2048
+	MaxLatent = 1024
+)
+
+// Validate reports a negative or too-large dimension (zero means the
+// default). New does not check; call Validate on user input first.
+func (c Config) Validate() error {
+	for _, f := range []struct {
+		name     string
+		v, limit int
+	}{{"input", c.Input, MaxInput}, {"hidden", c.Hidden, MaxHidden}, {"latent", c.Latent, MaxLatent}} {
+		if f.v < 0 || f.v > f.limit {
+			return fmt.Errorf("vae: %s dimension %d must be in 1..%d", f.name, f.v, f.limit)
+		}
+	}
+	return nil
+}
+
 func (c Config) withDefaults() Config {
 	if c.Input == 0 {
 		c.Input = 784

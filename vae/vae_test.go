@@ -165,3 +165,19 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigValidate: the zero Config (defaults) and the limits themselves
+// are valid; negative or larger dimensions (10^8 used to run out of memory)
+// are not.
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []Config{{}, {Input: 784, Hidden: MaxHidden, Latent: MaxLatent}} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	for _, c := range []Config{{Hidden: 100000000}, {Latent: 100000000}, {Latent: -1}, {Input: MaxInput + 1}} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+}

@@ -265,3 +265,15 @@ func ExampleNew() {
 		rep.Points, rep.Q, rep.SizeX, rep.MinDist, rep.MinDistClaim, rep.OK)
 	// Output: |P'|=32 q=31 |X|=31 min dist 0.144 >= R/sqrt6 = 0.051: true
 }
+
+// TestNewRejectsHugeN: n above MaxN fails fast with ErrTooLarge instead of
+// allocating (n = 10^9 used to exhaust memory); n = MaxN itself is allowed
+// by the check (not built here: it takes seconds).
+func TestNewRejectsHugeN(t *testing.T) {
+	for _, n := range []int{MaxN + 1, 1000000000} {
+		_, err := New(Params{N: n, K: 1, L: 4, Rlat: 1, R: 0.125, P: 2})
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("n = %d: error %v, want ErrTooLarge", n, err)
+		}
+	}
+}

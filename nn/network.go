@@ -139,6 +139,14 @@ func (n *Network) VJP(dst, z, v []float64) []float64 {
 	for i, l := range n.Layers[:len(n.Layers)-1] {
 		x = l.Forward(ws.acts[i][:l.OutDim()], x)
 	}
+	n.backward(ws, dst, z, v)
+	n.putWS(ws)
+	return dst
+}
+
+// backward sets dst = J_G(z)^T v from the layer inputs a forward pass left
+// in ws.acts.
+func (n *Network) backward(ws *workspace, dst, z, v []float64) {
 	g := v
 	for i := len(n.Layers) - 1; i >= 0; i-- {
 		l := n.Layers[i]
@@ -148,12 +156,10 @@ func (n *Network) VJP(dst, z, v []float64) []float64 {
 		}
 		if i == 0 {
 			l.VJP(dst, in, g)
-			break
+			return
 		}
 		g = l.VJP(ws.g[i%2][:l.InDim()], in, g)
 	}
-	n.putWS(ws)
-	return dst
 }
 
 // ForwardVJP computes x = G(z) into dstX and then g = J_G(z)^T v into dstG,
@@ -173,19 +179,7 @@ func (n *Network) ForwardVJP(dstX, dstG, z []float64, cot func(x []float64) []fl
 	copy(dstX, h)
 	v := cot(dstX)
 	checkLen("Network.ForwardVJP cotangent", len(v), out)
-	gv := v
-	for i := len(n.Layers) - 1; i >= 0; i-- {
-		l := n.Layers[i]
-		in := z
-		if i > 0 {
-			in = ws.acts[i-1]
-		}
-		if i == 0 {
-			l.VJP(dstG, in, gv)
-			break
-		}
-		gv = l.VJP(ws.g[i%2][:l.InDim()], in, gv)
-	}
+	n.backward(ws, dstG, z, v)
 	n.putWS(ws)
 	return dstX, dstG
 }

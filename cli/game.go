@@ -124,6 +124,14 @@ func cmdGame(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 	}
+	for _, f := range []struct {
+		name     string
+		v, limit int
+	}{{"--trials", *trials, 1 << 20}, {"--iters", *iters, 1 << 24}, {"--restarts", *restarts, 1 << 16}} {
+		if f.v > f.limit {
+			return usagef("%s must be at most %d (got %d)", f.name, f.limit, f.v)
+		}
+	}
 	if *D == 1 {
 		return usagef("--D must be >= 2, or 0 for the default 96 (got 1)")
 	}

@@ -31,8 +31,8 @@ func cmdVerify(ctx context.Context, e *Env, args []string) error {
 	if *model == "" {
 		return usagef("--model DIR/model.json is required")
 	}
-	if *trials < 1 {
-		return usagef("--trials must be >= 1 (got %d)", *trials)
+	if *trials < 1 || *trials > 1<<24 {
+		return usagef("--trials must be in 1..%d (got %d)", 1<<24, *trials)
 	}
 	if *k < 0 {
 		return usagef("--k must be >= 0 (got %d)", *k)

@@ -230,24 +230,12 @@ func (a *Activation) VJP(dst, x, v []float64) []float64 {
 
 // ForwardBatch applies Forward to every row of X.
 func (a *Activation) ForwardBatch(dst, X *mat.Dense) *mat.Dense {
-	r, c := X.Dims()
-	checkLen("Activation.ForwardBatch columns of X", c, a.Dim)
-	dst = ensureMat(dst, r, c)
-	for i := 0; i < r; i++ {
-		a.Forward(dst.RawRowView(i), X.RawRowView(i))
-	}
-	return dst
+	return rowsForward(a, dst, X)
 }
 
 // VJPBatch applies VJP to every row.
 func (a *Activation) VJPBatch(dst, X, V *mat.Dense) *mat.Dense {
-	r, c := X.Dims()
-	checkLen("Activation.VJPBatch columns of X", c, a.Dim)
-	dst = ensureMat(dst, r, c)
-	for i := 0; i < r; i++ {
-		a.VJP(dst.RawRowView(i), X.RawRowView(i), V.RawRowView(i))
-	}
-	return dst
+	return rowsVJP(a, dst, X, V)
 }
 
 // Segment is a run of Dim consecutive coordinates sharing one activation.
@@ -322,24 +310,12 @@ func (m *Mixed) VJP(dst, x, v []float64) []float64 {
 
 // ForwardBatch applies Forward to every row of X.
 func (m *Mixed) ForwardBatch(dst, X *mat.Dense) *mat.Dense {
-	r, c := X.Dims()
-	checkLen("Mixed.ForwardBatch columns of X", c, m.dim)
-	dst = ensureMat(dst, r, c)
-	for i := 0; i < r; i++ {
-		m.Forward(dst.RawRowView(i), X.RawRowView(i))
-	}
-	return dst
+	return rowsForward(m, dst, X)
 }
 
 // VJPBatch applies VJP to every row.
 func (m *Mixed) VJPBatch(dst, X, V *mat.Dense) *mat.Dense {
-	r, c := X.Dims()
-	checkLen("Mixed.VJPBatch columns of X", c, m.dim)
-	dst = ensureMat(dst, r, c)
-	for i := 0; i < r; i++ {
-		m.VJP(dst.RawRowView(i), X.RawRowView(i), V.RawRowView(i))
-	}
-	return dst
+	return rowsVJP(m, dst, X, V)
 }
 
 // lipschitz returns the largest Lipschitz constant of the segments.

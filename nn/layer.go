@@ -114,27 +114,13 @@ func (d *Dense) VJP(dst, x, v []float64) []float64 {
 // matrix-matrix product for batches of ~10 (2.0 ms vs 3.5 ms for ten
 // 784 x 500 products), and makes row i bit-identical to Forward(X_i).
 func (d *Dense) ForwardBatch(dst, X *mat.Dense) *mat.Dense {
-	out, in := d.W.Dims()
-	r, c := X.Dims()
-	checkLen("Dense.ForwardBatch columns of X", c, in)
-	dst = ensureMat(dst, r, out)
-	for i := 0; i < r; i++ {
-		d.Forward(dst.RawRowView(i), X.RawRowView(i))
-	}
-	return dst
+	return rowsForward(d, dst, X)
 }
 
 // VJPBatch sets row i of dst to W^T V_i (one product per row, as
 // ForwardBatch).
 func (d *Dense) VJPBatch(dst, X, V *mat.Dense) *mat.Dense {
-	out, in := d.W.Dims()
-	r, c := V.Dims()
-	checkLen("Dense.VJPBatch columns of V", c, out)
-	dst = ensureMat(dst, r, in)
-	for i := 0; i < r; i++ {
-		d.VJP(dst.RawRowView(i), nil, V.RawRowView(i))
-	}
-	return dst
+	return rowsVJP(d, dst, X, V)
 }
 
 // Sparse is an affine layer x -> W x + bias whose out x in weight matrix is
@@ -298,22 +284,10 @@ func (s *Sparse) VJP(dst, x, v []float64) []float64 {
 
 // ForwardBatch applies Forward to every row of X.
 func (s *Sparse) ForwardBatch(dst, X *mat.Dense) *mat.Dense {
-	r, c := X.Dims()
-	checkLen("Sparse.ForwardBatch columns of X", c, s.in)
-	dst = ensureMat(dst, r, s.out)
-	for i := 0; i < r; i++ {
-		s.Forward(dst.RawRowView(i), X.RawRowView(i))
-	}
-	return dst
+	return rowsForward(s, dst, X)
 }
 
 // VJPBatch applies VJP to every row of V.
 func (s *Sparse) VJPBatch(dst, X, V *mat.Dense) *mat.Dense {
-	r, c := V.Dims()
-	checkLen("Sparse.VJPBatch columns of V", c, s.out)
-	dst = ensureMat(dst, r, s.in)
-	for i := 0; i < r; i++ {
-		s.VJP(dst.RawRowView(i), nil, V.RawRowView(i))
-	}
-	return dst
+	return rowsVJP(s, dst, X, V)
 }

@@ -188,7 +188,24 @@ func forwardBatch(l Layer, dst, X *mat.Dense) *mat.Dense {
 	if b, ok := l.(BatchLayer); ok {
 		return b.ForwardBatch(dst, X)
 	}
-	r, _ := X.Dims()
+	return rowsForward(l, dst, X)
+}
+
+func vjpBatch(l Layer, dst, X, V *mat.Dense) *mat.Dense {
+	if b, ok := l.(BatchLayer); ok {
+		return b.VJPBatch(dst, X, V)
+	}
+	return rowsVJP(l, dst, X, V)
+}
+
+// rowsForward sets row i of dst to l.Forward(row i of X), one call per
+// row, so that row i is bit-identical to the single-input result. (Measured
+// with gonum v0.17 on the 2-core machines: a loop of matrix-vector products
+// beats one matrix-matrix product for a 784 x 500 layer at every batch size
+// tried, 2 to 100 rows.)
+func rowsForward(l Layer, dst, X *mat.Dense) *mat.Dense {
+	r, c := X.Dims()
+	checkLen("ForwardBatch columns of X", c, l.InDim())
 	dst = ensureMat(dst, r, l.OutDim())
 	for i := 0; i < r; i++ {
 		l.Forward(dst.RawRowView(i), X.RawRowView(i))
@@ -196,14 +213,18 @@ func forwardBatch(l Layer, dst, X *mat.Dense) *mat.Dense {
 	return dst
 }
 
-func vjpBatch(l Layer, dst, X, V *mat.Dense) *mat.Dense {
-	if b, ok := l.(BatchLayer); ok {
-		return b.VJPBatch(dst, X, V)
-	}
-	r, _ := V.Dims()
+// rowsVJP sets row i of dst to l.VJP(X_i, V_i), one call per row. X may be
+// nil for layers whose VJP ignores the input (affine layers).
+func rowsVJP(l Layer, dst, X, V *mat.Dense) *mat.Dense {
+	r, c := V.Dims()
+	checkLen("VJPBatch columns of V", c, l.OutDim())
 	dst = ensureMat(dst, r, l.InDim())
 	for i := 0; i < r; i++ {
-		l.VJP(dst.RawRowView(i), X.RawRowView(i), V.RawRowView(i))
+		var x []float64
+		if X != nil {
+			x = X.RawRowView(i)
+		}
+		l.VJP(dst.RawRowView(i), x, V.RawRowView(i))
 	}
 	return dst
 }

@@ -100,23 +100,6 @@ func (g *generator) forward(Z *mat.Dense) *mat.Dense {
 	X := Z
 	for i, l := range g.layers {
 		g.ins[i] = X
-		if d, ok := l.(*nn.Dense); ok {
-			// One matrix-matrix product for the batch (nn's ForwardBatch
-			// goes row by row).
-			r, _ := X.Dims()
-			out := mat.NewDense(r, d.OutDim(), nil)
-			out.Mul(X, d.W.T())
-			if d.B != nil {
-				for i := 0; i < r; i++ {
-					row := out.RawRowView(i)
-					for j, b := range d.B {
-						row[j] += b
-					}
-				}
-			}
-			X = out
-			continue
-		}
 		X = l.ForwardBatch(nil, X)
 	}
 	return X
@@ -126,13 +109,6 @@ func (g *generator) forward(Z *mat.Dense) *mat.Dense {
 func (g *generator) backward(V *mat.Dense) *mat.Dense {
 	G := V
 	for i := len(g.layers) - 1; i >= 0; i-- {
-		if d, ok := g.layers[i].(*nn.Dense); ok {
-			r, _ := G.Dims()
-			out := mat.NewDense(r, d.InDim(), nil)
-			out.Mul(G, d.W)
-			G = out
-			continue
-		}
 		G = g.layers[i].VJPBatch(nil, g.ins[i], G)
 	}
 	return G

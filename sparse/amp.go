@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/gencs/gencs/internal/rng"
+	"github.com/gencs/gencs/internal/statevol"
 	"github.com/gencs/gencs/linop"
 )
 
@@ -129,31 +130,10 @@ func columnScale(p *problem, buf []float64) float64 {
 // The maximum is found by golden-section search on [0, 6]. For delta >= 1
 // the value at delta = 1 is returned.
 func AlphaMinimax(delta float64) float64 {
-	delta = min(max(delta, 1e-6), 1)
-	rho := func(a float64) float64 { return rhoSE(delta, a) }
-	lo, hi := 0.0, 6.0
-	g := (math.Sqrt(5) - 1) / 2
-	a, b := hi-g*(hi-lo), lo+g*(hi-lo)
-	fa, fb := rho(a), rho(b)
-	for hi-lo > 1e-10 {
-		if fa < fb {
-			lo, a, fa = a, b, fb
-			b = lo + g*(hi-lo)
-			fb = rho(b)
-		} else {
-			hi, b, fb = b, a, fa
-			a = hi - g*(hi-lo)
-			fa = rho(a)
-		}
-	}
-	return (lo + hi) / 2
+	z, _ := statevol.Minimax(min(max(delta, 1e-6), 1), 2)
+	return z
 }
 
 // rhoSE is the state-evolution phase transition of AMP with soft threshold
 // multiplier alpha at undersampling delta.
-func rhoSE(delta, alpha float64) float64 {
-	phi := math.Exp(-alpha*alpha/2) / math.Sqrt(2*math.Pi)
-	Phi := 0.5 * math.Erfc(alpha/math.Sqrt2)
-	psi := (1+alpha*alpha)*Phi - alpha*phi
-	return (1 - 2/delta*psi) / (1 + alpha*alpha - 2*psi)
-}
+func rhoSE(delta, alpha float64) float64 { return statevol.Rho(delta, alpha, 2) }

@@ -20,15 +20,9 @@ package dt
 
 import (
 	"math"
+
+	"github.com/gencs/gencs/internal/statevol"
 )
-
-func phi(z float64) float64 { return math.Exp(-z*z/2) / math.Sqrt(2*math.Pi) }
-
-// normalTail returns Phi(-z) = P(N(0,1) > z).
-func normalTail(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
-
-// g returns (1+z^2) Phi(-z) - z phi(z) = E[(|Z|-z)_+^2]/2 for Z ~ N(0,1).
-func g(z float64) float64 { return (1+z*z)*normalTail(z) - z*phi(z) }
 
 func kappa(signed bool) float64 {
 	if signed {
@@ -48,12 +42,7 @@ func Weak(delta float64, signed bool) float64 {
 	if delta == 1 {
 		return 1
 	}
-	kap := kappa(signed)
-	f := func(z float64) float64 {
-		gz := g(z)
-		return (1 - kap/delta*gz) / (1 + z*z - kap*gz)
-	}
-	_, v := maximize(f, 0, 12)
+	_, v := statevol.Minimax(delta, kappa(signed))
 	return v
 }
 
@@ -66,12 +55,7 @@ func MinimaxThreshold(delta float64, signed bool) float64 {
 	if !(delta > 0 && delta < 1) {
 		return math.NaN()
 	}
-	kap := kappa(signed)
-	f := func(z float64) float64 {
-		gz := g(z)
-		return (1 - kap/delta*gz) / (1 + z*z - kap*gz)
-	}
-	z, _ := maximize(f, 0, 12)
+	z, _ := statevol.Minimax(delta, kappa(signed))
 	return z
 }
 
@@ -85,43 +69,9 @@ func Delta(eps float64, signed bool) float64 {
 		return math.NaN()
 	}
 	kap := kappa(signed)
-	f := func(t float64) float64 { return -(eps*(1+t*t) + kap*(1-eps)*g(t)) }
-	_, v := maximize(f, 0, 12)
+	f := func(t float64) float64 { return -(eps*(1+t*t) + kap*(1-eps)*statevol.G(t)) }
+	_, v := statevol.Maximize(f, 0, 12)
 	return -v
-}
-
-// maximize returns the maximiser and maximum of a unimodal-in-practice f on
-// [a, b]: a grid scan followed by golden-section refinement around the best
-// point.
-func maximize(f func(float64) float64, a, b float64) (float64, float64) {
-	const n = 400
-	best, bi := math.Inf(-1), 0
-	h := (b - a) / n
-	for i := 0; i <= n; i++ {
-		if v := f(a + float64(i)*h); v > best {
-			best, bi = v, i
-		}
-	}
-	lo := a + float64(max(bi-1, 0))*h
-	hi := a + float64(min(bi+1, n))*h
-	r := (math.Sqrt(5) - 1) / 2
-	x1, x2 := hi-r*(hi-lo), lo+r*(hi-lo)
-	f1, f2 := f(x1), f(x2)
-	for hi-lo > 1e-12 {
-		if f1 < f2 {
-			lo, x1, f1 = x1, x2, f2
-			x2 = lo + r*(hi-lo)
-			f2 = f(x2)
-		} else {
-			hi, x2, f2 = x2, x1, f1
-			x1 = hi - r*(hi-lo)
-			f1 = f(x1)
-		}
-	}
-	if m := (lo + hi) / 2; f(m) >= best {
-		return m, f(m)
-	}
-	return a + float64(bi)*h, best
 }
 
 // Curve returns n+1 points (delta_i, Weak(delta_i)) with delta evenly

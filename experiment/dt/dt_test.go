@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/gencs/gencs/internal/statevol"
 )
 
 // stojnic returns the weak threshold from Stojnic's independent
@@ -112,7 +114,7 @@ func TestMinimaxThreshold(t *testing.T) {
 		z := MinimaxThreshold(d, true)
 		// At z*, the bracket of Weak attains its maximum and is stationary.
 		kap := 2.0
-		f := func(z float64) float64 { return (1 - kap/d*g(z)) / (1 + z*z - kap*g(z)) }
+		f := func(z float64) float64 { return (1 - kap/d*statevol.G(z)) / (1 + z*z - kap*statevol.G(z)) }
 		if math.Abs(f(z)-Weak(d, true)) > 1e-12 {
 			t.Errorf("delta=%g: f(z*) = %g, Weak = %g", d, f(z), Weak(d, true))
 		}

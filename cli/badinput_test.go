@@ -157,6 +157,36 @@ func runRecovered(args []string) (err error, panicked any) {
 	return Run(context.Background(), env, args), nil
 }
 
+// checkBadInput runs args and checks the standard for bad input: no panic,
+// an error with the expected exit code, one line, no stack trace or
+// internal error, naming every string in want. It returns the message.
+func checkBadInput(t *testing.T, args []string, code int, want []string) string {
+	t.Helper()
+	err, p := runRecovered(args)
+	if p != nil {
+		t.Fatalf("panic: %v", p)
+	}
+	if err == nil {
+		t.Fatalf("no error")
+	}
+	msg := err.Error()
+	if got := ExitCode(err); got != code {
+		t.Errorf("exit code %d, want %d (error: %s)", got, code, msg)
+	}
+	if strings.ContainsAny(msg, "\n\r") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	if strings.Contains(msg, "goroutine ") || strings.Contains(msg, "panic") || strings.Contains(msg, "internal error") {
+		t.Errorf("error looks like a crash: %q", msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error %q does not name %q", msg, w)
+		}
+	}
+	return msg
+}
+
 func TestBadInputTable(t *testing.T) {
 	f := writeBadFixtures(t)
 	nodir := filepath.Join(f.dir, "no", "such", "dir")
@@ -347,28 +377,7 @@ func TestBadInputTable(t *testing.T) {
 			if c.out != "" {
 				os.RemoveAll(c.out)
 			}
-			err, p := runRecovered(c.args)
-			if p != nil {
-				t.Fatalf("panic: %v", p)
-			}
-			if err == nil {
-				t.Fatalf("no error")
-			}
-			msg := err.Error()
-			if code := ExitCode(err); code != c.code {
-				t.Errorf("exit code %d, want %d (error: %s)", code, c.code, msg)
-			}
-			if strings.ContainsAny(msg, "\n\r") {
-				t.Errorf("error is not one line: %q", msg)
-			}
-			if strings.Contains(msg, "goroutine ") || strings.Contains(msg, "panic") {
-				t.Errorf("error looks like a stack trace: %q", msg)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q does not name %q", msg, w)
-				}
-			}
+			checkBadInput(t, c.args, c.code, c.want)
 			if c.out != "" {
 				if _, err := os.Stat(c.out); err == nil {
 					t.Errorf("output %s left behind", c.out)

@@ -125,6 +125,22 @@ type FieldError struct {
 // Error implements error.
 func (f *FieldError) Error() string { return fmt.Sprintf("spec: field %q: %s", f.Field, f.Msg) }
 
+// checkCounts checks a count axis (m or k): every value in 1..n for every
+// signal length n.
+func checkCounts(field string, vals, ns []int) error {
+	for i, v := range vals {
+		if v < 1 {
+			return fieldErr(fmt.Sprintf("%s[%d]", field, i), "value %d must be >= 1", v)
+		}
+		for _, n := range ns {
+			if v > n {
+				return fieldErr(fmt.Sprintf("%s[%d]", field, i), "value %d exceeds n = %d", v, n)
+			}
+		}
+	}
+	return nil
+}
+
 func fieldErr(field, format string, a ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, a...)}
 }
@@ -220,15 +236,8 @@ func (s *Spec) Validate() error {
 	case len(g.M) == 0 && len(g.Delta) == 0:
 		return fieldErr("grid.delta", "missing (give grid.m or grid.delta)")
 	}
-	for i, m := range g.M {
-		if m < 1 {
-			return fieldErr(fmt.Sprintf("grid.m[%d]", i), "value %d must be >= 1", m)
-		}
-		for _, n := range g.N {
-			if m > n {
-				return fieldErr(fmt.Sprintf("grid.m[%d]", i), "value %d exceeds n = %d", m, n)
-			}
-		}
+	if err := checkCounts("grid.m", g.M, g.N); err != nil {
+		return err
 	}
 	for i, d := range g.Delta {
 		if !(d > 0 && d <= 1) {
@@ -246,15 +255,8 @@ func (s *Spec) Validate() error {
 	case len(g.K) == 0 && len(g.Rho) == 0:
 		return fieldErr("grid.rho", "missing (give grid.k or grid.rho)")
 	}
-	for i, k := range g.K {
-		if k < 1 {
-			return fieldErr(fmt.Sprintf("grid.k[%d]", i), "value %d must be >= 1", k)
-		}
-		for _, n := range g.N {
-			if k > n {
-				return fieldErr(fmt.Sprintf("grid.k[%d]", i), "value %d exceeds n = %d", k, n)
-			}
-		}
+	if err := checkCounts("grid.k", g.K, g.N); err != nil {
+		return err
 	}
 	for i, r := range g.Rho {
 		if !(r > 0 && r <= 1) {

@@ -13,8 +13,9 @@ import (
 	"strings"
 )
 
-// Record is one result line: one method on one trial.
-type Record struct {
+// CellParams are the parameters of a grid cell as result lines and
+// summaries carry them (flattened into the JSON object).
+type CellParams struct {
 	// N, M, K are the signal length, measurement count and sparsity.
 	N int `json:"n"`
 	M int `json:"m"`
@@ -28,6 +29,11 @@ type Record struct {
 	Operator string  `json:"operator"`
 	Signal   string  `json:"signal"`
 	Sigma    float64 `json:"sigma"`
+}
+
+// Record is one result line: one method on one trial.
+type Record struct {
+	CellParams
 	// Trial is the trial index within the cell and Seed its derived seed.
 	Trial int    `json:"trial"`
 	Seed  uint64 `json:"seed"`

@@ -395,6 +395,12 @@ type Cell struct {
 	Sigma float64
 }
 
+// params returns the cell's parameters as result lines record them.
+func (c Cell) params(signal string) CellParams {
+	return CellParams{N: c.N, M: c.M, K: c.K, Delta: c.Delta, Rho: c.Rho,
+		Operator: c.Operator, Signal: signal, Sigma: c.Sigma}
+}
+
 // Cells enumerates the grid in a fixed order: n, operator, sigma, m (or
 // delta), k (or rho) — the last varies fastest.
 func (s *Spec) Cells() []Cell {

@@ -27,15 +27,8 @@ func Wilson(successes, n int, z float64) (lo, hi float64) {
 
 // CellSummary aggregates the trials of one (cell, method).
 type CellSummary struct {
-	N        int     `json:"n"`
-	M        int     `json:"m"`
-	K        int     `json:"k"`
-	Delta    float64 `json:"delta"`
-	Rho      float64 `json:"rho"`
-	Operator string  `json:"operator"`
-	Signal   string  `json:"signal"`
-	Sigma    float64 `json:"sigma"`
-	Method   string  `json:"method"`
+	CellParams
+	Method string `json:"method"`
 	// Trials and Successes count result lines; Errors counts lines whose
 	// method failed (status "error"; they count as failures).
 	Trials    int `json:"trials"`
@@ -73,8 +66,7 @@ func Summarize(recs []Record) []CellSummary {
 	for _, k := range order {
 		idx := groups[k]
 		r0 := recs[idx[0]]
-		cs := CellSummary{N: r0.N, M: r0.M, K: r0.K, Delta: r0.Delta, Rho: r0.Rho,
-			Operator: r0.Operator, Signal: r0.Signal, Sigma: r0.Sigma, Method: r0.Method}
+		cs := CellSummary{CellParams: r0.CellParams, Method: r0.Method}
 		errs := make([]float64, 0, len(idx))
 		var logs []float64
 		t := 0.0

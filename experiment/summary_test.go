@@ -9,7 +9,7 @@ import (
 func TestTransitionsInterpolate(t *testing.T) {
 	var rows []CellSummary
 	add := func(delta, rho, rate float64) {
-		rows = append(rows, CellSummary{N: 100, Operator: "gaussian", Signal: "s", Method: "bp", Delta: delta, Rho: rho, SuccessRate: rate})
+		rows = append(rows, CellSummary{CellParams: CellParams{N: 100, Operator: "gaussian", Signal: "s", Delta: delta, Rho: rho}, Method: "bp", SuccessRate: rate})
 	}
 	// delta 0.5: 1, 1, 0.75, 0.25, 0 -> crosses 50% midway between 0.3 and 0.4.
 	for i, s := range []float64{1, 1, 0.75, 0.25, 0} {

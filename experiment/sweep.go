@@ -438,7 +438,6 @@ func (s *Spec) Keys() []string { return shardKeys(s, 0, 1) }
 
 // trialKey is the TrialKey of the records of trial t of cell c.
 func trialKey(c Cell, signal string, t int, seed uint64) string {
-	r := Record{N: c.N, M: c.M, K: c.K, Delta: c.Delta, Rho: c.Rho, Operator: c.Operator,
-		Signal: signal, Sigma: c.Sigma, Trial: t, Seed: seed}
+	r := Record{CellParams: c.params(signal), Trial: t, Seed: seed}
 	return r.TrialKey()
 }

@@ -387,7 +387,7 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 }
 
 func TestJSONFloatNull(t *testing.T) {
-	r := Record{N: 4, M: 2, K: 1, Method: "x", RelErr: JSONFloat(math.Inf(1))}
+	r := Record{CellParams: CellParams{N: 4, M: 2, K: 1}, Method: "x", RelErr: JSONFloat(math.Inf(1))}
 	p := filepath.Join(t.TempDir(), "r.jsonl")
 	f, _ := os.Create(p)
 	if err := WriteRecords(f, []Record{r}); err != nil {

@@ -130,11 +130,8 @@ type trialWork struct {
 // same problem. It stops between methods when stop returns true.
 func (env *sweepEnv) runTrial(w trialWork, stop func() bool) []Record {
 	c := w.cell
-	base := Record{
-		N: c.N, M: c.M, K: c.K, Delta: c.Delta, Rho: c.Rho,
-		Operator: c.Operator, Signal: env.signal, Sigma: c.Sigma,
-		Trial: w.trial, Seed: w.seed, Threshold: env.spec.Success.RelErr,
-	}
+	base := Record{CellParams: c.params(env.signal), Trial: w.trial, Seed: w.seed,
+		Threshold: env.spec.Success.RelErr}
 	fail := func(msg string) []Record {
 		out := make([]Record, 0, len(w.methods))
 		for _, m := range w.methods {

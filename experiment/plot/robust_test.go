@@ -16,8 +16,8 @@ import (
 // never panic.
 func TestRenderDegenerateRecords(t *testing.T) {
 	rec := func(n, m, k int, delta, rho float64, method string, relErr float64, ok bool) experiment.Record {
-		return experiment.Record{N: n, M: m, K: k, Delta: delta, Rho: rho, Operator: "gaussian", Signal: "sparse-gaussian",
-			Method: method, RelErr: experiment.JSONFloat(relErr), Threshold: 0.01, Success: ok, Status: "converged"}
+		return experiment.Record{CellParams: experiment.CellParams{N: n, M: m, K: k, Delta: delta, Rho: rho,
+			Operator: "gaussian", Signal: "sparse-gaussian"}, Method: method, RelErr: experiment.JSONFloat(relErr), Threshold: 0.01, Success: ok, Status: "converged"}
 	}
 	var grid, nanGrid, extreme []experiment.Record
 	for _, d := range []float64{0.25, 0.5} {

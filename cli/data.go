@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -19,7 +20,7 @@ func cmdData(ctx context.Context, e *Env, args []string) error {
 
 func dataInstall(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet(e, "data install", "[--dir DIR] [--only mnist|fashion]")
-	dir := fs.String("dir", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
+	dir := dataDirFlag(e, fs, "dir")
 	only := fs.String("only", "", "install only this data set (mnist or fashion)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -28,10 +29,7 @@ func dataInstall(ctx context.Context, e *Env, args []string) error {
 	if err := noPositional(pos); err != nil {
 		return err
 	}
-	d := *dir
-	if d == "" {
-		d = data.Dir(e.getenv)
-	}
+	d := dir()
 	var sets []string
 	if *only != "" {
 		if *only != "mnist" && *only != "fashion" {
@@ -48,7 +46,7 @@ func dataInstall(ctx context.Context, e *Env, args []string) error {
 
 func dataInfo(ctx context.Context, e *Env, args []string) error {
 	fs := newFlagSet(e, "data info", "[--dir DIR] [--json]")
-	dir := fs.String("dir", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
+	dir := dataDirFlag(e, fs, "dir")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -57,10 +55,7 @@ func dataInfo(ctx context.Context, e *Env, args []string) error {
 	if err := noPositional(pos); err != nil {
 		return err
 	}
-	d := *dir
-	if d == "" {
-		d = data.Dir(e.getenv)
-	}
+	d := dir()
 	return printInfo(e, d, *asJSON)
 }
 
@@ -85,4 +80,17 @@ func printInfo(e *Env, dir string, asJSON bool) error {
 		fmt.Fprintf(e.Stdout, "run \"gencs data install\" to install %s\n", strings.Join(missing, " and "))
 	}
 	return nil
+}
+
+// dataDirFlag registers the data-directory flag called name and returns a
+// function giving its value, or the default ($GENCS_DATA, else
+// ~/.cache/gencs/data) when it is not set.
+func dataDirFlag(e *Env, fs *flag.FlagSet, name string) func() string {
+	dir := fs.String(name, "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
+	return func() string {
+		if *dir != "" {
+			return *dir
+		}
+		return data.Dir(e.getenv)
+	}
 }

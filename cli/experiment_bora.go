@@ -92,7 +92,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	sgAlpha := fs.Float64("sparse-alpha", 2, "Sparse-Gen l1 weight on the deviation nu, times var(A_ij)/sqrt(m)")
 	lassoAlpha := fs.Float64("lasso-alpha", 0.1, "Lasso alpha (scikit-learn convention, as Bora et al.)")
 	methods := fs.String("methods", strings.Join(bora.AllMethods, ","), "methods to run")
-	dataDir := fs.String("data", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
+	dataDir := dataDirFlag(e, fs, "data")
 	asJSON := fs.Bool("json", false, "print the results as JSON on stdout")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -180,10 +180,7 @@ func experimentBora(ctx context.Context, e *Env, args []string) error {
 	if err := cfg.Validate(); err != nil { // anything the checks above missed
 		return &UsageError{err}
 	}
-	dir := *dataDir
-	if dir == "" {
-		dir = data.Dir(e.getenv)
-	}
+	dir := dataDir()
 	test, err := data.Load(dir, *dataset, data.Test)
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func trainVAE(ctx context.Context, e *Env, args []string) error {
 	lr := fs.Float64("lr", 0.001, "Adam learning rate")
 	latent := fs.Int("latent", 20, "latent dimension (at most vae.MaxLatent = 1024)")
 	hidden := fs.Int("hidden", 500, "hidden layer width (at most vae.MaxHidden = 2048)")
-	dataDir := fs.String("data", "", "data directory (default $GENCS_DATA or ~/.cache/gencs/data)")
+	dataDir := dataDirFlag(e, fs, "data")
 	maxSteps := fs.Int("max-steps", 0, "stop after this many minibatch steps, >= 0 (0 = no limit; for smoke tests)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -83,10 +83,7 @@ func trainVAE(ctx context.Context, e *Env, args []string) error {
 	if err := checkOutDir(*out); err != nil {
 		return err
 	}
-	dir := *dataDir
-	if dir == "" {
-		dir = data.Dir(e.getenv)
-	}
+	dir := dataDir()
 	train, err := data.Load(dir, *dataset, data.Train)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 )
@@ -405,7 +406,7 @@ func restart(ctx context.Context, G Generator, A linop.Operator, y []float64, o 
 		if !o.NoHistory {
 			hist = append(hist, obj)
 		}
-		if math.IsNaN(obj) || math.IsInf(obj, 0) || hasNonFinite(g) {
+		if math.IsNaN(obj) || math.IsInf(obj, 0) || !finite.All(g) {
 			status = Diverged
 			break
 		}
@@ -455,15 +456,6 @@ func restart(ctx context.Context, G Generator, A linop.Operator, y []float64, o 
 	x := G.Forward(nil, zbest)
 	return Result{Z: zbest, X: x, Loss: bestLoss, Objective: bestObj, Restart: r,
 		Iterations: steps, History: hist, Status: status}
-}
-
-func hasNonFinite(v []float64) bool {
-	for _, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return true
-		}
-	}
-	return false
 }
 
 // identity is the identity operator on R^n.

@@ -6,13 +6,15 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/gencs/gencs/internal/finite"
 )
 
 // checkFiniteResult asserts the no-silent-NaN contract: the estimate and
 // latent are finite, and a non-finite loss is flagged by Status Diverged.
 func checkFiniteResult(t *testing.T, res Result) {
 	t.Helper()
-	if hasNonFinite(res.X) || hasNonFinite(res.Z) {
+	if !finite.All(res.X) || !finite.All(res.Z) {
 		t.Fatalf("non-finite estimate or latent (status %v, loss %v)", res.Status, res.Loss)
 	}
 	if (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) && res.Status != Diverged {
@@ -77,7 +79,7 @@ func TestAdjointStartExtremeMeasurements(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if hasNonFinite(z) {
+		if !finite.All(z) {
 			t.Errorf("scale %g: non-finite start %v", s, z)
 		}
 		res, err := CSGM(G, A, ys, &Options{Iters: 50, Restarts: 1, Seed: 1, Init: [][]float64{z}})

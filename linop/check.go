@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 )
 
@@ -55,10 +56,10 @@ func DotTest(op Operator, seed uint64, tol float64) error {
 	if !slices.Equal(y, y0) {
 		return errors.New("linop: DotTest: ApplyAdjoint modified its input y")
 	}
-	if i := firstNonFinite(ax); i >= 0 {
+	if i := finite.First(ax); i >= 0 {
 		return fmt.Errorf("linop: DotTest: (A x)[%d] = %v is not finite", i, ax[i])
 	}
-	if i := firstNonFinite(aty); i >= 0 {
+	if i := finite.First(aty); i >= 0 {
 		return fmt.Errorf("linop: DotTest: (A^T y)[%d] = %v is not finite", i, aty[i])
 	}
 
@@ -97,15 +98,6 @@ func DotTest(op Operator, seed uint64, tol float64) error {
 		return fmt.Errorf("linop: DotTest: <Ax,y> = %.17g but <x,A^T y> = %.17g: relative difference %.3g exceeds tolerance %.3g (ApplyAdjoint is not the adjoint of Apply)", lhs, rhs, rel, tol)
 	}
 	return nil
-}
-
-func firstNonFinite(v []float64) int {
-	for i, f := range v {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return i
-		}
-	}
-	return -1
 }
 
 // NormEst estimates the spectral norm ||A||_2 (largest singular value) by

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/gencs/gencs/internal/finite"
 )
 
 // MaxBits is the largest bit count Discretize and RoundBits accept. Entries
@@ -103,7 +105,7 @@ func Lemma31Ratio(a *mat.Dense, b int, v []float64, p int) (ratio, bound float64
 	if len(v) != n {
 		return 0, 0, fmt.Errorf("linop: Lemma31Ratio: len(v) = %d, want n = %d", len(v), n)
 	}
-	if i := firstNonFinite(v); i >= 0 {
+	if i := finite.First(v); i >= 0 {
 		return 0, 0, fmt.Errorf("linop: Lemma31Ratio: v[%d] = %v is not finite", i, v[i])
 	}
 	vn := floats.Norm(v, float64(p))

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gencs/gencs/internal/finite"
 )
 
 // npyBytes builds a version-1 .npy file with the given header fields and
@@ -124,7 +126,7 @@ func FuzzDecode(f *testing.F) {
 		if n != len(a.Data) {
 			t.Fatalf("shape %v but %d values", a.Shape, len(a.Data))
 		}
-		if i := firstNonFinite(a.Data); i >= 0 {
+		if i := finite.First(a.Data); i >= 0 {
 			t.Fatalf("non-finite entry %d", i)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/internal/atomicfile"
+	"github.com/gencs/gencs/internal/finite"
 )
 
 // Array is a dense row-major (C-order) array of float64 values.
@@ -122,7 +123,7 @@ func decode(raw []byte) (a *Array, err error) {
 	} else if rd.Header.Descr.Fortran && len(shape) > 2 {
 		return nil, fmt.Errorf("Fortran-order arrays with %d dimensions are not supported", len(shape))
 	}
-	if i := firstNonFinite(data); i >= 0 {
+	if i := finite.First(data); i >= 0 {
 		return nil, fmt.Errorf("entry %d is %v: arrays must hold finite numbers", i, data[i])
 	}
 	return &Array{Shape: shape, Data: data}, nil
@@ -173,15 +174,6 @@ func fromFortran(d []float64, r, c int) []float64 {
 		}
 	}
 	return out
-}
-
-func firstNonFinite(d []float64) int {
-	for i, x := range d {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return i
-		}
-	}
-	return -1
 }
 
 // ReadVector loads a 1-D array, or a 2-D array with one row or one column.

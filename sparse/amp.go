@@ -3,6 +3,7 @@ package sparse
 import (
 	"math"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/internal/statevol"
 	"github.com/gencs/gencs/linop"
@@ -86,7 +87,7 @@ func AMP(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		p.record(rn)
 		change := dist(xnew, x)
 		x, xnew = xnew, x
-		if !finite(x) || !finite(z) || !(rn <= 100*p.ynorm) {
+		if !finite.All(x) || !finite.All(z) || !(rn <= 100*p.ynorm) {
 			status = Diverged
 			break
 		}

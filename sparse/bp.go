@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/linop"
 )
 
@@ -100,7 +101,7 @@ func BasisPursuit(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		r := dist(x, z)
 		s := dist(z, zold) / tau
 		p.record(r)
-		if !finite(z) || !finite(w) {
+		if !finite.All(z) || !finite.All(w) {
 			return Result{}, errors.New("sparse: bp: iterates became non-finite")
 		}
 		rp := r / max(norm(x), 1e-300)
@@ -265,7 +266,7 @@ func (b *bpState) gap(cand []float64, S []int, w []float64) (float64, error) {
 	nud := nu.RawVector().Data
 	atnu := p.A.adjoint(nil, nud)
 	ninf := normInf(atnu)
-	if !(ninf > 0) || !finite(nud) {
+	if !(ninf > 0) || !finite.All(nud) {
 		return math.Inf(1), nil
 	}
 	return norm1(cand) - dot(nud, p.y)/ninf, nil
@@ -308,7 +309,7 @@ func (b *bpState) simplex(S []int, cand []float64) (x []float64) {
 	for i := range x {
 		x[i] = uv[i] - uv[n+i]
 	}
-	if !finite(x) || dist(p.A.apply(nil, x), p.y) > 1e-10*p.ynorm {
+	if !finite.All(x) || dist(p.A.apply(nil, x), p.y) > 1e-10*p.ynorm {
 		return nil
 	}
 	return x
@@ -333,7 +334,7 @@ func (b *bpState) solveOn(S []int) []float64 {
 	for j, s := range S {
 		c[s] = xs.AtVec(j)
 	}
-	if !finite(c) || dist(p.A.apply(nil, c), p.y) > 1e-10*p.ynorm {
+	if !finite.All(c) || dist(p.A.apply(nil, c), p.y) > 1e-10*p.ynorm {
 		return nil
 	}
 	return c

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/linop"
 )
 
@@ -105,7 +106,7 @@ func (p *problem) record(r float64) {
 // result assembles the Result. A non-finite estimate is never returned: it
 // becomes x = 0 with Status Diverged.
 func (p *problem) result(x []float64, st Status, iters int) Result {
-	if !finite(x) {
+	if !finite.All(x) {
 		x, st = make([]float64, p.n), Diverged
 	}
 	return Result{X: x, Status: st, Iterations: iters, Applies: p.A.applies,
@@ -168,15 +169,6 @@ func normInf(x []float64) float64 {
 		s = max(s, math.Abs(v))
 	}
 	return s
-}
-
-func finite(x []float64) bool {
-	for _, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // sub sets dst = a - b.
@@ -267,7 +259,7 @@ func lstsq(cols *columns, S []int, y []float64) ([]float64, error) {
 	for i := range out {
 		out[i] = b.AtVec(i)
 	}
-	if !finite(out) {
+	if !finite.All(out) {
 		return nil, errors.New("least squares on the support is singular")
 	}
 	return out, nil

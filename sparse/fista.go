@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 )
@@ -54,7 +55,7 @@ func FISTA(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		g[i] = -g[i] // gradient at x = 0
 	}
 	L := 1.05 * normSq(p.A, n, p.opt.Seed)
-	if math.IsNaN(L) || math.IsInf(L, 0) || !finite(g) {
+	if math.IsNaN(L) || math.IsInf(L, 0) || !finite.All(g) {
 		return Result{}, fmt.Errorf("sparse: fista: ||A||^2 estimate is %v and ||A^T y||_inf is %v: the operator yields non-finite values", L, normInf(g))
 	}
 	if !(L > 0) {
@@ -107,7 +108,7 @@ func FISTA(A linop.Operator, y []float64, opt *Options) (Result, error) {
 		p.A.adjoint(g, res)
 		rn := norm(res)
 		p.record(rn)
-		if !finite(x) || math.IsNaN(rn) {
+		if !finite.All(x) || math.IsNaN(rn) {
 			return p.result(x, Diverged, iters), nil
 		}
 		if kkt(x, g, lambda) <= tol*lambda {
@@ -209,7 +210,7 @@ func (pol *polisher) try(p *problem, x, g []float64, lambda, tol float64) bool {
 	p.A.apply(pol.ad, pol.xs)
 	sub(pol.res, pol.ad, p.y)
 	p.A.adjoint(pol.gs, pol.res)
-	if !finite(pol.xs) || kkt(pol.xs, pol.gs, lambda) > tol*lambda {
+	if !finite.All(pol.xs) || kkt(pol.xs, pol.gs, lambda) > tol*lambda {
 		return false
 	}
 	copy(x, pol.xs)

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 )
@@ -182,7 +183,7 @@ func TestSolversSurviveNaNOperator(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if !finite(res.X) {
+		if !finite.All(res.X) {
 			t.Errorf("%s: non-finite estimate, status %v", meth, res.Status)
 		}
 		if res.Status != Diverged {
@@ -213,7 +214,7 @@ func TestSolversTallOperator(t *testing.T) {
 			t.Logf("%s: error (allowed): %v", meth, err)
 			continue
 		}
-		if !finite(res.X) {
+		if !finite.All(res.X) {
 			t.Fatalf("%s: non-finite estimate", meth)
 		}
 		if meth == "fista" {
@@ -240,7 +241,7 @@ func TestSolversExtremeOptions(t *testing.T) {
 				t.Logf("%s %+v: error (allowed): %v", meth, o, err)
 				continue
 			}
-			if !finite(res.X) {
+			if !finite.All(res.X) {
 				t.Errorf("%s %+v: non-finite estimate, status %v", meth, o, res.Status)
 			}
 		}

@@ -61,25 +61,11 @@ func (m *csr) mulTVec(dst, y []float64) {
 
 func (m *csr) nnz() int { return len(m.val) }
 
-// dense returns M as a row-major slice (for tests and small exports).
-func (m *csr) dense() []float64 {
-	d := make([]float64, m.rows*m.cols)
-	for r := 0; r < m.rows; r++ {
-		for p := m.rowPtr[r]; p < m.rowPtr[r+1]; p++ {
-			d[r*m.cols+m.colIdx[p]] = m.val[p]
-		}
-	}
-	return d
-}
-
 // reluNet is a feed-forward network of CSR layers with ReLU after every
 // layer but the last (no biases): the shape of both constructions.
 type reluNet struct {
 	layers []csr
 }
-
-func (g *reluNet) inDim() int  { return g.layers[0].cols }
-func (g *reluNet) outDim() int { return g.layers[len(g.layers)-1].rows }
 
 // forward computes the output and, if acts is non-nil, stores the
 // post-activation of every hidden layer in acts[l].

@@ -49,11 +49,9 @@ func (g *reluNet) sameWeights(net *nn.Network) error {
 			return fmt.Errorf("model layer %d is %dx%d, want %dx%d", 2*l, s.OutDim(), s.InDim(), L.rows, L.cols)
 		}
 		ip, idx, val, bias := s.CSR()
-		if bias != nil {
-			for _, b := range bias {
-				if b != 0 {
-					return fmt.Errorf("model layer %d has a non-zero bias", 2*l)
-				}
+		for _, b := range bias {
+			if b != 0 {
+				return fmt.Errorf("model layer %d has a non-zero bias", 2*l)
 			}
 		}
 		if len(val) != len(L.val) {

@@ -42,16 +42,6 @@ func testSpec(t testing.TB, trials int, methods ...string) *Spec {
 	return s
 }
 
-// stripTime zeroes the timing field for comparisons.
-func stripTime(recs []Record) []Record {
-	out := make([]Record, len(recs))
-	for i, r := range recs {
-		r.TimeS = 0
-		out[i] = r
-	}
-	return out
-}
-
 func sameRecords(t *testing.T, what string, a, b []Record) {
 	t.Helper()
 	if len(a) != len(b) {

@@ -366,10 +366,8 @@ func (e *evaluator) eval(z, grad []float64) (loss, obj float64) {
 		}
 	}
 	obj = loss + e.lambda*dot(z, z)
-	if grad != nil {
-		for i := range grad {
-			grad[i] = 2*grad[i] + 2*e.lambda*z[i]
-		}
+	for i := range grad {
+		grad[i] = 2*grad[i] + 2*e.lambda*z[i]
 	}
 	return loss, obj
 }

@@ -697,8 +697,7 @@ func SwapSearch(ctx context.Context, g *construct.GspNet, A linop.Operator, y, z
 		}
 		return s
 	}
-	z := append([]float64(nil), z0...)
-	x := g.Forward(nil, z)
+	x := g.Forward(nil, z0)
 	best := loss(x)
 	colNorm2 := make([]float64, n)
 	e := make([]float64, n)
@@ -736,7 +735,7 @@ func SwapSearch(ctx context.Context, g *construct.GspNet, A linop.Operator, y, z
 			drops = append(drops, -1)
 		}
 		improved := false
-		var bestZ, bestX []float64
+		var bestX []float64
 		for _, s := range drops {
 			for _, i := range out {
 				x0 := append([]float64(nil), x...)
@@ -758,14 +757,14 @@ func SwapSearch(ctx context.Context, g *construct.GspNet, A linop.Operator, y, z
 					return nil, err
 				}
 				if res.Loss < best*(1-1e-9) {
-					best, bestZ, bestX, improved = res.Loss, res.Z, res.X, true
+					best, bestX, improved = res.Loss, res.X, true
 				}
 			}
 		}
 		if !improved {
 			break
 		}
-		z, x = bestZ, bestX
+		x = bestX
 	}
 	return x, nil
 }

@@ -287,7 +287,7 @@ func (m *Mixed) Forward(dst, x []float64) []float64 {
 	dst = ensure(dst, m.dim)
 	off := 0
 	for _, s := range m.segs {
-		a := Activation{Kind: s.Kind, Dim: s.Dim, Slope: s.Slope}
+		a := Activation(s)
 		a.Forward(dst[off:off+s.Dim], x[off:off+s.Dim])
 		off += s.Dim
 	}
@@ -301,7 +301,7 @@ func (m *Mixed) VJP(dst, x, v []float64) []float64 {
 	dst = ensure(dst, m.dim)
 	off := 0
 	for _, s := range m.segs {
-		a := Activation{Kind: s.Kind, Dim: s.Dim, Slope: s.Slope}
+		a := Activation(s)
 		a.VJP(dst[off:off+s.Dim], x[off:off+s.Dim], v[off:off+s.Dim])
 		off += s.Dim
 	}

@@ -72,8 +72,6 @@ type layer struct {
 	B []float64
 }
 
-func (l *layer) dims() (in, out int) { return l.W.Dims() }
-
 // Model holds the encoder and decoder parameters.
 type Model struct {
 	// Config is the architecture, with defaults filled in.

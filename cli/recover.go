@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/npyfile"
 	"github.com/gencs/gencs/sparse"
@@ -59,7 +61,7 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 	}
 	meth := strings.ToLower(*method)
 	generative := meth == "csgm" || meth == "pgd"
-	if !generative && !contains(sparse.Methods(), meth) {
+	if !generative && !slices.Contains(sparse.Methods(), meth) {
 		return usagef("unknown method %q (want one of %s, csgm, pgd)", *method, strings.Join(sparse.Methods(), ", "))
 	}
 	y, err := npyfile.ReadVector(*yPath)
@@ -118,10 +120,8 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 		info["adjoints"] = res.Adjoints
 	}
 	elapsed := time.Since(start)
-	for _, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return errors.New("the solver produced a non-finite estimate; nothing written (try another method or a smaller step)")
-		}
+	if !finite.All(x) {
+		return errors.New("the solver produced a non-finite estimate; nothing written (try another method or a smaller step)")
 	}
 	resid := residual(op, x, y)
 	info["method"] = meth
@@ -154,15 +154,6 @@ func cmdRecover(ctx context.Context, e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "%s: m=%d n=%d, %s, %d non-zeros, %s; wrote %s\n",
 		meth, m, nn, rel, countNonzero(x), elapsed.Round(time.Millisecond), *out)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func residual(op linop.Operator, x, y []float64) float64 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/internal/rng"
@@ -177,13 +178,7 @@ func Grand(n, k int, alpha float64, seed uint64) (*GrandNet, error) {
 	return g, nil
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
+func dot(a, b []float64) float64 { return floats.Dot(a, b) }
 
 func normalize(v []float64) bool {
 	s := math.Sqrt(dot(v, v))

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/nn"
 )
@@ -217,16 +219,12 @@ func Verify(net *nn.Network, opt VerifyOptions) (*VerifyReport, error) {
 	return rep, nil
 }
 
-func relErr(got, want []float64) float64 {
-	num, den := 0.0, 0.0
-	for i := range want {
-		num += (got[i] - want[i]) * (got[i] - want[i])
-		den += want[i] * want[i]
-	}
+func relErr(xh, x []float64) float64 {
+	num, den := floats.Distance(xh, x, 2), floats.Norm(x, 2)
 	if den == 0 {
-		return math.Sqrt(num)
+		return num
 	}
-	return math.Sqrt(num / den)
+	return num / den
 }
 
 // String formats the report as a table.

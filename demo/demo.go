@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/sparse"
@@ -163,16 +165,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 func relErr(xh, x []float64) float64 {
-	var num, den float64
-	for i := range x {
-		d := xh[i] - x[i]
-		num += d * d
-		den += x[i] * x[i]
-	}
+	num, den := floats.Distance(xh, x, 2), floats.Norm(x, 2)
 	if den == 0 {
-		return math.Sqrt(num)
+		return num
 	}
-	return math.Sqrt(num / den)
+	return num / den
 }
 
 // supportFound counts how many of the k largest-magnitude entries of xh lie

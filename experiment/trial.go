@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/nn"
@@ -187,12 +189,7 @@ func (env *sweepEnv) runTrial(w trialWork, stop func() bool) []Record {
 			r.Status = "error"
 			r.Error = err.Error()
 		} else {
-			d := 0.0
-			for i := range x {
-				e := o.X[i] - x[i]
-				d += e * e
-			}
-			rel := math.Sqrt(d)
+			rel := floats.Distance(o.X, x, 2)
 			if xnorm > 0 {
 				rel /= xnorm
 			}
@@ -217,13 +214,7 @@ func callMethod(m Method, p *Problem) (o Outcome, err error) {
 	return m(p)
 }
 
-func norm2(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v * v
-	}
-	return math.Sqrt(s)
-}
+func norm2(x []float64) float64 { return floats.Norm(x, 2) }
 
 // operatorByName builds the named operator (a variable so tests can add
 // instrumented operators).

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
@@ -300,13 +302,7 @@ func less(a, b float64) bool {
 	return a < b
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i, v := range a {
-		s += v * b[i]
-	}
-	return s
-}
+func dot(a, b []float64) float64 { return floats.Dot(a, b) }
 
 // streamStarts labels the random-start stream so that starts never coincide
 // with data a caller draws from rng.New(seed, r) with the same seed.

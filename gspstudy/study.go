@@ -16,6 +16,7 @@ import (
 	"sort"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/construct"
@@ -463,15 +464,11 @@ func instance(seed uint64, j job) ([]float64, *linop.Dense, error) {
 }
 
 func relErr(xh, x []float64) float64 {
-	num, den := 0.0, 0.0
-	for i := range x {
-		num += (xh[i] - x[i]) * (xh[i] - x[i])
-		den += x[i] * x[i]
-	}
+	num := floats.Distance(xh, x, 2)
 	if math.IsNaN(num) {
 		return math.Inf(1)
 	}
-	return math.Sqrt(num / den)
+	return num / floats.Norm(x, 2)
 }
 
 // topK returns the indices of the k largest |x_i|, sorted.

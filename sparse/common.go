@@ -121,33 +121,11 @@ func (p *problem) zero() Result {
 
 func norm(v []float64) float64 { return floats.Norm(v, 2) }
 
-func dot(x, y []float64) float64 {
-	var s float64
-	for i, v := range x {
-		s += v * y[i]
-	}
-	return s
-}
+func dot(x, y []float64) float64 { return floats.Dot(x, y) }
 
-// dist returns ||x - y||, scaled like norm so that differences of tiny or
-// huge vectors neither underflow to 0 nor overflow.
-func dist(x, y []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for i, v := range x {
-		d := v - y[i]
-		if d == 0 {
-			continue
-		}
-		a := math.Abs(d)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+// dist returns ||x - y||, scaled so that differences of tiny or huge
+// vectors neither underflow to 0 nor overflow.
+func dist(x, y []float64) float64 { return floats.Distance(x, y, 2) }
 
 // ratioSq returns (a/b)^2 without forming a^2 or b^2.
 func ratioSq(a, b float64) float64 {

@@ -6,9 +6,8 @@ import (
 	"math"
 	"strings"
 
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/gencs/gencs/internal/rng"
+	"github.com/gencs/gencs/internal/vec"
 	"github.com/gencs/gencs/nn"
 )
 
@@ -172,7 +171,7 @@ func Verify(net *nn.Network, opt VerifyOptions) (*VerifyReport, error) {
 			}
 			if zz != nil {
 				got := net.Forward(nil, zz) // the loaded network, not the rebuilt one
-				rel := relErr(got, x)
+				rel := vec.RelErr(got, x)
 				if err == nil {
 					if cerr := checkTarget(got, x); cerr != nil {
 						err = fmt.Errorf("%w: loaded network: %v", ErrPreimage, cerr)
@@ -217,14 +216,6 @@ func Verify(net *nn.Network, opt VerifyOptions) (*VerifyReport, error) {
 		rep.OK = rep.OK && cl.OK
 	}
 	return rep, nil
-}
-
-func relErr(xh, x []float64) float64 {
-	num, den := floats.Distance(xh, x, 2), floats.Norm(x, 2)
-	if den == 0 {
-		return num
-	}
-	return num / den
 }
 
 // String formats the report as a table.

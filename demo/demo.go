@@ -12,9 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/gencs/gencs/internal/rng"
+	"github.com/gencs/gencs/internal/vec"
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/sparse"
 )
@@ -153,7 +152,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			row.Err = err.Error()
 		} else {
-			row.RelErr = relErr(res.X, x)
+			row.RelErr = vec.RelErr(res.X, x)
 			row.SupportFound = supportFound(res.X, x, o.K)
 			row.Iterations, row.Applies, row.Adjoints = res.Iterations, res.Applies, res.Adjoints
 			row.Status = res.Status.String()
@@ -162,14 +161,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Rows = append(rep.Rows, row)
 	}
 	return rep, nil
-}
-
-func relErr(xh, x []float64) float64 {
-	num, den := floats.Distance(xh, x, 2), floats.Norm(x, 2)
-	if den == 0 {
-		return num
-	}
-	return num / den
 }
 
 // supportFound counts how many of the k largest-magnitude entries of xh lie

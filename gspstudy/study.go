@@ -16,12 +16,12 @@ import (
 	"sort"
 	"sync"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gencs/gencs/construct"
 	"github.com/gencs/gencs/genrec"
 	"github.com/gencs/gencs/internal/rng"
+	"github.com/gencs/gencs/internal/vec"
 	"github.com/gencs/gencs/linop"
 	"github.com/gencs/gencs/sparse"
 )
@@ -463,12 +463,12 @@ func instance(seed uint64, j job) ([]float64, *linop.Dense, error) {
 	return x, A, err
 }
 
+// relErr is vec.RelErr with NaN (a diverged estimate) reported as +Inf.
 func relErr(xh, x []float64) float64 {
-	num := floats.Distance(xh, x, 2)
-	if math.IsNaN(num) {
-		return math.Inf(1)
+	if e := vec.RelErr(xh, x); !math.IsNaN(e) {
+		return e
 	}
-	return num / floats.Norm(x, 2)
+	return math.Inf(1)
 }
 
 // topK returns the indices of the k largest |x_i|, sorted.

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gencs/gencs/internal/adam"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/nn"
 	"gonum.org/v1/gonum/mat"
@@ -214,7 +215,6 @@ func BatchCSGM(ctx context.Context, G *nn.Network, A *mat.Dense, Y *mat.Dense, o
 		V.Scale(2/float64(m), V)
 		return X
 	}
-	const b1, b2, epsAdam = 0.9, 0.999, 1e-8
 	for t := 1; t <= o.Steps; t++ {
 		if t%50 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -223,14 +223,11 @@ func BatchCSGM(ctx context.Context, G *nn.Network, A *mat.Dense, Y *mat.Dense, o
 		}
 		eval()
 		Gz := gen.backward(V)
-		lr := o.LR * math.Sqrt(1-math.Pow(b2, float64(t))) / (1 - math.Pow(b1, float64(t)))
-		zd, gd, md, vd := Z.RawMatrix().Data, Gz.RawMatrix().Data, mom.RawMatrix().Data, vel.RawMatrix().Data
-		for j := range zd {
-			g := gd[j] + 2*o.ZPrior*zd[j]
-			md[j] = b1*md[j] + (1-b1)*g
-			vd[j] = b2*vd[j] + (1-b2)*g*g
-			zd[j] -= lr * md[j] / (math.Sqrt(vd[j]) + epsAdam)
+		zd, gd := Z.RawMatrix().Data, Gz.RawMatrix().Data
+		for j := range gd {
+			gd[j] += 2 * o.ZPrior * zd[j]
 		}
+		adam.Step(zd, gd, mom.RawMatrix().Data, vel.RawMatrix().Data, t, o.LR)
 		if sparse {
 			// FISTA step on nu: prox-gradient from W, then extrapolate.
 			NuOld.Copy(Nu)

@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/gencs/gencs/internal/adam"
 	"github.com/gencs/gencs/internal/finite"
 	"github.com/gencs/gencs/internal/rng"
 	"github.com/gencs/gencs/linop"
@@ -388,8 +389,6 @@ func restart(ctx context.Context, G Generator, A linop.Operator, y []float64, o 
 	status := IterationLimit
 	steps := 0
 	lastImprove, refObj := 0, math.Inf(1)
-	b1, b2 := 0.9, 0.999
-	p1, p2 := 1.0, 1.0
 	for it := 0; ; it++ {
 		last := it == o.Iters
 		var g []float64
@@ -426,15 +425,7 @@ func restart(ctx context.Context, G Generator, A linop.Operator, y []float64, o 
 		}
 		switch o.Optimizer {
 		case Adam:
-			p1 *= b1
-			p2 *= b2
-			for i, gi := range grad {
-				m1[i] = b1*m1[i] + (1-b1)*gi
-				m2[i] = b2*m2[i] + (1-b2)*gi*gi
-				mh := m1[i] / (1 - p1)
-				vh := m2[i] / (1 - p2)
-				z[i] -= o.LR * mh / (math.Sqrt(vh) + 1e-8)
-			}
+			adam.Step(z, grad, m1, m2, steps+1, o.LR)
 		case GD:
 			for i, gi := range grad {
 				z[i] -= o.LR * gi

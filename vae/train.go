@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/gencs/gencs/internal/adam"
 	"github.com/gencs/gencs/internal/atomicfile"
 	"github.com/gencs/gencs/internal/rng"
 	"gonum.org/v1/gonum/mat"
@@ -150,16 +151,9 @@ func (t *Trainer) load(path string) error {
 
 // adam applies one Adam update with the gradients g.
 func (t *Trainer) adam(g [][]float64) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
 	t.t++
-	lr := t.opt.LearningRate * math.Sqrt(1-math.Pow(b2, float64(t.t))) / (1 - math.Pow(b1, float64(t.t)))
 	for i, p := range t.Model.params() {
-		m, v, gi := t.m[i], t.v[i], g[i]
-		for j := range p {
-			m[j] = b1*m[j] + (1-b1)*gi[j]
-			v[j] = b2*v[j] + (1-b2)*gi[j]*gi[j]
-			p[j] -= lr * m[j] / (math.Sqrt(v[j]) + eps)
-		}
+		adam.Step(p, g[i], t.m[i], t.v[i], t.t, t.opt.LearningRate)
 	}
 }
 

@@ -83,43 +83,44 @@ func (r *Report) panel(row Row) (*plot.Plot, error) {
 	} else {
 		p.Title.Text = fmt.Sprintf("%s: relative error %.2e, support %d/%d", row.Method, row.RelErr, row.SupportFound, r.K)
 	}
-	truth := make(plotter.XYs, 0, r.K)
-	for i, v := range r.X {
-		if v != 0 {
-			truth = append(truth, plotter.XY{X: float64(i), Y: v})
-		}
+	// The estimate leaves out off-support entries below 1e-3 of the signal's
+	// peak: they would hide the picture without changing the error.
+	var peak float64
+	for _, v := range r.X {
+		peak = math.Max(peak, math.Abs(v))
 	}
-	s, err := plotter.NewScatter(truth)
-	if err != nil {
-		return nil, err
+	series := []struct {
+		name  string
+		v     []float64
+		keep  func(i int, v float64) bool
+		shape draw.GlyphDrawer
+		size  vg.Length
+		color color.Color
+	}{
+		{"true x", r.X, func(_ int, v float64) bool { return v != 0 },
+			draw.CircleGlyph{}, 3.5, color.RGBA{R: 30, G: 90, B: 200, A: 255}},
+		{"estimate", row.estimate, func(i int, v float64) bool { return math.Abs(v) > 1e-3*peak || r.X[i] != 0 },
+			draw.CrossGlyph{}, 3, color.RGBA{R: 210, G: 50, B: 30, A: 255}},
 	}
-	s.GlyphStyle.Shape = draw.CircleGlyph{}
-	s.GlyphStyle.Radius = vg.Points(3.5)
-	s.GlyphStyle.Color = color.RGBA{R: 30, G: 90, B: 200, A: 255}
-	p.Add(s)
-	p.Legend.Add("true x", s)
-	if row.estimate != nil {
-		// Off-support entries below 1e-3 of the signal's peak are left out:
-		// they would hide the picture without changing the error.
-		var peak float64
-		for _, v := range r.X {
-			peak = math.Max(peak, math.Abs(v))
+	for _, sr := range series {
+		if sr.v == nil {
+			continue
 		}
-		est := make(plotter.XYs, 0, r.K)
-		for i, v := range row.estimate {
-			if math.Abs(v) > 1e-3*peak || r.X[i] != 0 {
-				est = append(est, plotter.XY{X: float64(i), Y: v})
+		xys := make(plotter.XYs, 0, r.K)
+		for i, v := range sr.v {
+			if sr.keep(i, v) {
+				xys = append(xys, plotter.XY{X: float64(i), Y: v})
 			}
 		}
-		e, err := plotter.NewScatter(est)
+		sc, err := plotter.NewScatter(xys)
 		if err != nil {
 			return nil, err
 		}
-		e.GlyphStyle.Shape = draw.CrossGlyph{}
-		e.GlyphStyle.Radius = vg.Points(3)
-		e.GlyphStyle.Color = color.RGBA{R: 210, G: 50, B: 30, A: 255}
-		p.Add(e)
-		p.Legend.Add("estimate", e)
+		sc.GlyphStyle.Shape = sr.shape
+		sc.GlyphStyle.Radius = vg.Points(float64(sr.size))
+		sc.GlyphStyle.Color = sr.color
+		p.Add(sc)
+		p.Legend.Add(sr.name, sc)
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true

@@ -13,23 +13,6 @@ import (
 	"github.com/gencs/gencs/linop"
 )
 
-// positiveFinite returns a usage error naming flag unless v is a positive
-// finite number.
-func positiveFinite(flag string, v float64) error {
-	if !(v > 0) || math.IsInf(v, 0) {
-		return usagef("%s must be a positive finite number (got %v)", flag, v)
-	}
-	return nil
-}
-
-// nonNegative returns a usage error naming flag when v < 0.
-func nonNegative(flag string, v int) error {
-	if v < 0 {
-		return usagef("%s must be >= 0 (got %d)", flag, v)
-	}
-	return nil
-}
-
 // checkCodegenShape validates the Theorem 2.1 parameters n, k and p that
 // can be judged from the command line alone (usage errors naming the flag).
 func checkCodegenShape(n, k, p int) error {

@@ -3,13 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -121,24 +117,6 @@ func filterMethod(recs []experiment.Record, m string) []experiment.Record {
 		}
 	}
 	return out
-}
-
-// checkOutDir fails when the directory that is to hold the output file
-// path does not exist or is not a directory, so that a long computation
-// does not end in a failed write. It is a runtime error (exit 1).
-func checkOutDir(path string) error {
-	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot write %s: directory %s does not exist", path, dir)
-		}
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("cannot write %s: %s is not a directory", path, dir)
-	}
-	return nil
 }
 
 // sweepJSON writes v as indented JSON.
